@@ -1,0 +1,44 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: install run test lint typecheck unit bench eval clean
+
+$(BIN)/uv:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Installs exactly the locked versions (uv.lock) into .venv.
+$(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --all-extras --quiet
+	touch $@
+
+install: $(VENV)/.synced
+
+# The bot on 127.0.0.1:3000 with SQLite (data/secbot.db) and the seed meetings.
+run: install
+	$(BIN)/secbot serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy bot handlers storage
+
+unit: install
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+# Benchmarks print JSON; they are not part of `make test`.
+bench: install
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+# The shared dev questions against the CLI.
+eval: install
+	SECBOT_ASK="$(BIN)/secbot ask" python3 ../shared/eval/check_questions.py ../shared/eval/dev_questions.json -v
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

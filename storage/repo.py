@@ -1,0 +1,214 @@
+"""Keyword-only queries and writes on the store. Callers own the session and its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Deadline,
+    DeadlineData,
+    Meeting,
+    MeetingData,
+    Status,
+    table_values,
+)
+
+
+class NotFound(LookupError):
+    pass
+
+
+def get_meeting(session: Session, *, meeting_id: str) -> Meeting | None:
+    return session.get(Meeting, meeting_id)
+
+
+def require_meeting(session: Session, *, meeting_id: str) -> Meeting:
+    meeting = get_meeting(session, meeting_id=meeting_id)
+    if meeting is None:
+        raise NotFound(f"no meeting with id {meeting_id!r}")
+    return meeting
+
+
+def list_meetings(
+    session: Session,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    kinds: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    series: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    dated_only: bool = False,
+    limit: int | None = None,
+) -> list[Meeting]:
+    """Meetings overlapping [start, end] (either bound optional), soonest first, undated last.
+
+    With a date bound, undated meetings are left out: nothing is known to fall in the range.
+    """
+    query = select(Meeting)
+    if start is not None:
+        query = query.where(col(Meeting.end_date) >= start)
+    if end is not None:
+        query = query.where(col(Meeting.start_date) <= end)
+    if dated_only:
+        query = query.where(col(Meeting.start_date).is_not(None))
+    if kinds:
+        query = query.where(col(Meeting.kind).in_(list(kinds)))
+    if regions:
+        query = query.where(col(Meeting.region).in_(list(regions)))
+    if countries:
+        query = query.where(col(Meeting.country).in_(list(countries)))
+    if series:
+        query = query.where(func.lower(col(Meeting.series)).in_([s.lower() for s in series]))
+    if statuses:
+        query = query.where(col(Meeting.status).in_(list(statuses)))
+    query = query.order_by(
+        col(Meeting.start_date).is_(None), col(Meeting.start_date), col(Meeting.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def count_meetings(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Meeting)).one()
+
+
+@dataclass
+class UpsertResult:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
+
+
+def _existing(session: Session, data: MeetingData) -> Meeting | None:
+    assert data.id is not None
+    found = session.get(Meeting, data.id)
+    if found is None and data.uid:
+        found = session.exec(select(Meeting).where(Meeting.uid == data.uid)).first()
+    return found
+
+
+def upsert_meeting(session: Session, *, data: MeetingData, now: datetime) -> tuple[Meeting, str]:
+    """Insert or update one meeting keyed on id, then UID; returns (row, new|updated|unchanged).
+
+    Every real change raises the iCalendar SEQUENCE by one.
+    """
+    meeting = _existing(session, data)
+    if meeting is None:
+        assert data.id is not None and data.uid is not None
+        meeting = Meeting(
+            id=data.id,
+            uid=data.uid,
+            sequence=data.sequence,
+            created_at=now,
+            updated_at=now,
+            **table_values(data),
+        )
+        session.add(meeting)
+        return meeting, "new"
+    if meeting.apply(data):
+        meeting.sequence += 1
+        meeting.updated_at = now
+        session.add(meeting)
+        return meeting, "updated"
+    return meeting, "unchanged"
+
+
+def upsert_meetings(
+    session: Session, *, items: Iterable[MeetingData], now: datetime
+) -> UpsertResult:
+    result = UpsertResult()
+    for data in items:
+        meeting, outcome = upsert_meeting(session, data=data, now=now)
+        getattr(result, outcome).append(meeting.id)
+    session.flush()
+    return result
+
+
+def cancel_meeting(session: Session, *, meeting_id: str, now: datetime) -> Meeting:
+    meeting = require_meeting(session, meeting_id=meeting_id)
+    if meeting.status != Status.cancelled:
+        meeting.status = Status.cancelled.value
+        meeting.sequence += 1
+        meeting.updated_at = now
+        session.add(meeting)
+    return meeting
+
+
+def find_meetings_text(session: Session, *, text: str, limit: int = 20) -> list[Meeting]:
+    """Meetings whose id, short name, title or city contains `text` (case-insensitive)."""
+    like = f"%{text.lower()}%"
+    query = (
+        select(Meeting)
+        .where(
+            or_(
+                func.lower(col(Meeting.id)).like(like),
+                func.lower(col(Meeting.short_name)).like(like),
+                func.lower(col(Meeting.title)).like(like),
+                func.lower(col(Meeting.city)).like(like),
+            )
+        )
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def add_deadline(session: Session, *, data: DeadlineData, now: datetime) -> Deadline:
+    require_meeting(session, meeting_id=data.meeting_id)
+    existing = session.exec(
+        select(Deadline).where(
+            Deadline.meeting_id == data.meeting_id,
+            Deadline.kind == data.kind.value,
+            Deadline.title == data.title,
+        )
+    ).first()
+    deadline = existing or Deadline(
+        meeting_id=data.meeting_id, title=data.title, created_at=now, updated_at=now,
+        due_date=data.due_date,
+    )  # fmt: skip
+    deadline.kind = data.kind.value
+    deadline.due_date = data.due_date
+    deadline.due_time = data.due_time
+    deadline.updated_at = now
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def list_deadlines(
+    session: Session,
+    *,
+    meeting_ids: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Deadline]:
+    query = select(Deadline)
+    if meeting_ids:
+        query = query.where(col(Deadline.meeting_id).in_(list(meeting_ids)))
+    if start is not None:
+        query = query.where(col(Deadline.due_date) >= start)
+    if end is not None:
+        query = query.where(col(Deadline.due_date) <= end)
+    return list(session.exec(query.order_by(col(Deadline.due_date), col(Deadline.id))))
+
+
+def data_version(session: Session) -> tuple[int, datetime | None]:
+    """(meeting count, latest change): changes whenever any meeting does."""
+    count, latest = session.exec(
+        select(func.count(), func.max(col(Meeting.updated_at))).select_from(Meeting)
+    ).one()
+    return int(count), latest
