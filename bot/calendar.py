@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from storage import places
-from storage.importers.ics import CANCELLED_PREFIX, X_FIELDS
+from storage.importers.ics import CANCELLED_PREFIX, MONTH_ONLY_SUFFIX, X_FIELDS
 from storage.models import Meeting, Precision, Status
 
 PRODID = "-//secbot//secretariat meetings//EN"
@@ -92,7 +92,7 @@ def meeting_event(m: Meeting, *, stamp: datetime, base_url: str | None = None) -
     start, end = _bounds(m)
     summary = m.title
     if m.precision == Precision.month:
-        summary += " (dates to be confirmed)"
+        summary += MONTH_ONLY_SUFFIX
     if m.status == Status.cancelled:
         summary = CANCELLED_PREFIX + summary
     url = f"{base_url.rstrip('/')}/calendar/meeting/{m.id}.ics" if base_url else None

@@ -26,7 +26,7 @@ app.add_typer(meetings_app, name="meetings")
 app.add_typer(db_app, name="db")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 NowOpt = Annotated[
     str | None,
@@ -315,7 +315,7 @@ def import_file(
         if as_json:
             _print_json(payload)
         for line in result.errors:
-            err.print(line, markup=False, highlight=False)
+            sys.stderr.write(line + "\n")
         err.print(f"[red]{len(result.errors)} bad row(s); nothing was written[/red]")
         raise typer.Exit(1)
     rt = _runtime(now)

@@ -8,8 +8,9 @@ seed's calendar). Without an anchor it is the real clock.
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 
@@ -37,16 +38,18 @@ def parse_instant(text: str, tz: tzinfo | None = None) -> datetime:
 class Clock:
     anchor: datetime | None = None
     running: bool = False
-    _started: float = field(default_factory=_time.monotonic)
+    ticker: Callable[[], float] = _time.monotonic
+    _started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._started = self.ticker()
 
     def now(self) -> datetime:
         if self.anchor is None:
             return datetime.now(UTC)
         if not self.running:
             return self.anchor
-        from datetime import timedelta
-
-        return self.anchor + timedelta(seconds=_time.monotonic() - self._started)
+        return self.anchor + timedelta(seconds=self.ticker() - self._started)
 
     def today(self, tz: str | tzinfo = UTC) -> date:
         zone = ZoneInfo(tz) if isinstance(tz, str) else tz

@@ -35,7 +35,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="secbot", lifespan=lifespan)
 
     def rt() -> Runtime:
-        return app.state.runtime  # type: ignore[no-any-return]
+        runtime_: Runtime = app.state.runtime
+        return runtime_
 
     @app.get("/healthz")
     def healthz() -> dict[str, object]:

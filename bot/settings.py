@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,7 +20,7 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development | production")
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'secbot.db'}")
     now: str | None = Field(default=None, description="fixed 'now' (ISO date or datetime)")
-    default_tz: str = Field(default="Europe/Geneva")
+    default_tz: str = Field(default="Europe/Zurich")
     host: str = "127.0.0.1"
     port: int = 3000
     public_url: str = "http://127.0.0.1:3000"
@@ -36,6 +37,15 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"SECBOT_DEFAULT_TZ: unknown time zone {v!r}") from None
+        return v
 
     @field_validator("database_url")
     @classmethod
