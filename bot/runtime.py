@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from bot import clock as clocks
@@ -24,15 +22,9 @@ class Runtime:
     engine: Engine
 
 
-def schema_is_current(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(db.alembic_config(engine)).get_current_head()
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
-
-
 def prepare_database(engine: Engine, clock: clocks.Clock, *, seed: bool = True) -> None:
     """Upgrade the schema when behind; load the seed data into an empty database."""
-    if not schema_is_current(engine):
+    if not db.schema_is_current(engine):
         db.upgrade(engine)
     if seed:
         with db.session_scope(engine) as session:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -41,7 +40,9 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config  # alembic loads slowly: only when migrating
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -50,7 +51,42 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
+
+
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (.+)$", re.MULTILINE)
+
+
+@cache
+def head_revisions() -> frozenset[str]:
+    """The migration heads, read from the version files without importing alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text()
+        found = _REVISION.search(source)
+        if found:
+            revisions.add(found.group(1))
+        down = _DOWN.search(source)
+        if down:
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return frozenset(revisions - parents)
+
+
+def current_revisions(engine: Engine) -> frozenset[str]:
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return frozenset()
+        return frozenset(
+            r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))
+        )
+
+
+def schema_is_current(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()
 
 
 @contextmanager

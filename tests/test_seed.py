@@ -60,3 +60,16 @@ def test_seed_loads_and_reloads_without_changes(engine: Engine, clock: Clock) ->
             "ZM",
         )
         assert "Switzerland" in lusaka["funders"]
+
+
+def test_the_cheap_schema_check_agrees_with_alembic(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage import db
+
+    engine = db.make_engine(database_url)
+    assert not db.schema_is_current(engine)
+    db.upgrade(engine)
+    script = ScriptDirectory.from_config(db.alembic_config(engine))
+    assert db.head_revisions() == frozenset(script.get_heads())
+    assert db.schema_is_current(engine)
