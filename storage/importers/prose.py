@@ -88,7 +88,7 @@ _DEADLINE_WORDS = re.compile(
     re.I,
 )
 _DOCUMENT_BEFORE = re.compile(
-    r"\b(?:decisions?|resolutions?|recommendations?|letters?|notes? verbale|notifications?|"
+    r"\b(?:decisions?|resolutions?|recommendations?|letters?|notes?(?: verbale)?|notifications?|"
     r"communications?|memorandum|circulars?|laws?|acts?|documents?|reports?|conventions?|"
     r"protocols?|amendments?|agreements?|declarations?)\b[^.;]{0,40}?\b(?:of|dated)\s+$|"
     r"\bdated\s+$",
@@ -281,7 +281,11 @@ class _Reader:
         if block.kind == "item":
             item_title = _item_title(block, phrase, self.acronyms)
             if item_title:
-                return item_title, None, None
+                words = item_title.split()
+                ordinal = ordinal_value(words[0]) if words else None
+                if section_body and len(words) <= 3 and MEETING_NOUN.fullmatch(words[-1]):
+                    return f"{item_title} of the {section_body}", section_body, ordinal
+                return item_title, None, ordinal
         if phrase is None:
             if block.heading and MEETING_NOUN.search(block.heading):
                 return capitalise(singular(block.heading)), None, None
@@ -296,11 +300,15 @@ class _Reader:
         body: str | None = None
         if m := re.search(r"\b(?:meetings?|sessions?)\s+of\s+(?:the\s+)?(.+)$", text, re.I):
             body = m.group(1)
+        if body is not None and len(body.split()) <= 2:
+            body = self.known_body(body)
         if GROUP_HEAD.search(phrase.head):
             body = text
             text = f"meeting of the {text}"
         elif phrase.determiner in ("its", "their") and body is None:
             body = body_near(sentence, phrase.begin) or section_body
+            if body is not None and len(body.split()) <= 2:
+                body = self.known_body(body)
             if body:
                 text = f"{text} of the {body}"
         elif is_generic(phrase) and body is None:
@@ -312,6 +320,14 @@ class _Reader:
         elif phrase.head.lower().endswith("s") and text.lower().startswith(phrase.head.lower()):
             text = singular(text)
         return capitalise(_tidy(text)), body, ordinal
+
+    def known_body(self, body: str) -> str:
+        """ "the group" → the series of a meeting already read whose head noun is "group"."""
+        for f in reversed(self.found):
+            series = f.fields.get("series")
+            if series and " " in series and head_noun(series) == head_noun(body):
+                return str(series)
+        return body
 
     # -- deadlines and section-wide statements
 
@@ -357,7 +373,12 @@ def _phrase(
     """The meeting phrase for a date: the nearest one before it in its stretch of the
     sentence, else the first after it."""
     stops = [h.begin for h in hits if not h.online]
-    heads = [m for m in MEETING_NOUN.finditer(sentence, start, d.begin)]
+    meets = [m for m in _BODY_MEETS.finditer(sentence, start, d.begin)]
+    if meets:
+        m = meets[-1]
+        return Phrase(f"meeting of the {m.group(1)}", m.start(1), m.end(1), "the", "meeting")
+    heads = [m for m in MEETING_NOUN.finditer(sentence, start, d.begin)
+             if sentence[m.start() - 1 : m.start()] != "("]  # fmt: skip
     if heads:
         head = heads[-1]
         limit = min([d.begin, *(s for s in stops if s > head.end())])
@@ -370,6 +391,14 @@ def _phrase(
     return None
 
 
+_BODY_MEETS = re.compile(
+    r"\b(?:[Tt]he\s+)?((?:[A-Z][\w-]*\s+)*(?:Bureau|Committee|Council|Board|Commission|Panel|"
+    r"Group|bureau|committee|council|board|commission|panel|group)"
+    r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
+    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes)\b"
+)
+
+
 def _outer(sentence: str, phrase: Phrase, limit: int) -> Phrase:
     """ "the meetings of [the conferences of the parties]" → the outer phrase."""
     m = re.search(r"\b(\w+)\s+of\s+(?:the\s+)?$", sentence[: phrase.begin])
@@ -377,7 +406,9 @@ def _outer(sentence: str, phrase: Phrase, limit: int) -> Phrase:
         del head
         outer_head = MEETING_NOUN.search(sentence, m.start(1), m.end(1))
         if outer_head is not None:
-            return meeting_phrase(sentence, outer_head, limit)
+            outer = meeting_phrase(sentence, outer_head, limit)
+            outer.acronym = outer.acronym or phrase.acronym
+            return outer
     return phrase
 
 
@@ -464,6 +495,18 @@ def _merge_duplicates(found: list[_Found]) -> list[_Found]:
     return list(kept.values())
 
 
+def _drop_inner(found: list[_Found]) -> list[_Found]:
+    """A date with no place inside a placed meeting's dates is that meeting's day ("the
+    meeting was opened on 30 October")."""
+    placed = [f for f in found if f.place is not None]
+    return [
+        f for f in found
+        if f.place is not None or not any(
+            p.mention.start <= f.mention.start and f.mention.end <= p.mention.end for p in placed
+        )
+    ]  # fmt: skip
+
+
 def _apply_section_notes(reader: _Reader) -> None:
     for block, plural, hosts, funders in reader.section_notes:
         same = [f for f in reader.found if f.block.section == block.section
@@ -535,7 +578,7 @@ def extract(text: str, *, name: str) -> ProseResult:
     _settle_status(reader)
     result = ProseResult(document=doc.symbol or name)
     taken: set[str] = set()
-    for f in _merge_duplicates(reader.found):
+    for f in _merge_duplicates(_drop_inner(reader.found)):
         fields = dict(f.fields)
         fields["id"] = _unique_id(fields, taken)
         try:

@@ -229,6 +229,8 @@ def heading_body(heading: str | None) -> str | None:
     heading = heading.strip().rstrip(":")
     if m := _HEADING_MEETINGS_OF.match(heading):
         return m.group(1)
+    if m := re.match(r"^(?:the\s+)?(.+?)\s+(?:meetings|sessions)$", heading, re.I):
+        return m.group(1)[:1].lower() + m.group(1)[1:]
     if BODY_NOUN.search(heading) and not MEETING_NOUN.search(heading):
         body = _HEADING_CUT.sub("", heading)
         return body[:1].lower() + body[1:]

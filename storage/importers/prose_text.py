@@ -106,6 +106,7 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•\-*–▪◦·●]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
 _MARKER_ONLY = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_HEADING_MARKER = re.compile(r"^(?:[IVXLC]{1,6}|[A-H])\.\s+(?=[A-Z])")
 _SYMBOL = re.compile(r"^\s*([A-Z][A-Za-z()]*(?:/[A-Za-z0-9().\-]+){2,})\s*$")
 
 
@@ -116,6 +117,8 @@ def _is_heading(text: str, *, marked: bool = False) -> bool:
         return False
     if text.rstrip().endswith((".", ";", ",")) and not _MARKER_ONLY.match(text):
         return False
+    if re.search(r"[.!?]\s+[A-Z]", text) or (text.rstrip().endswith(":") and len(words) > 5):
+        return False  # sentences, or the lead-in of a list
     if text.isupper() and len(words) <= 12:
         return True
     return text[0].isupper() or text[0].isdigit()
@@ -183,6 +186,9 @@ def parse_document(text: str, *, name: str) -> Document:
     rank = 0
     for line, block_text in raw:
         stripped = _MD_HEADING.sub("", block_text).strip()
+        if (marker := _HEADING_MARKER.match(stripped)) and _is_heading(stripped[marker.end() :]):
+            stripped = stripped[marker.end() :]  # "I. Opening of the meeting"
+            pending_marker = marker.group(0)
         if _MARKER_ONLY.match(stripped):
             pending_marker = stripped
             continue
