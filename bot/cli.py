@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.cli_prose import import_prose
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
-from bot.cli_prose import import_prose
 from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_data, meeting_json
 

@@ -35,9 +35,7 @@ def _when(m: dict[str, Any]) -> str:
     return m["start"] if m["start"] == m["end"] else f"{m['start']} → {m['end']}"
 
 
-def import_prose(
-    file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str | None
-) -> None:
+def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str | None) -> None:
     """Extract meetings from a document; with --dry-run print them, else upsert them."""
     result: ProseResult = read_prose(file, fmt=fmt)
     if result.errors:
@@ -45,7 +43,7 @@ def import_prose(
             sys.stdout.write(json.dumps({"meetings": [], "deadlines": [], "warnings": [],
                                          "errors": result.errors}, indent=2) + "\n")  # fmt: skip
         for line in result.errors:
-            err.print(line, markup=False, highlight=False)
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     found = [meeting_json(_row(m)) for m in result.meetings]
     payload: dict[str, Any] = {

@@ -27,8 +27,9 @@ _FORWARD = {Status.planned: 0, Status.confirmed: 1, Status.held: 2}
 
 
 def _same_name(a: str, b: str) -> bool:
-    code_a, code_b = places.country_code(a.removeprefix("the ")), places.country_code(
-        b.removeprefix("the ")
+    code_a, code_b = (
+        places.country_code(a.removeprefix("the ")),
+        places.country_code(b.removeprefix("the ")),
     )
     return (code_a is not None and code_a == code_b) or places.fold(a) == places.fold(b)
 

@@ -244,9 +244,12 @@ def _same_start(meeting: Meeting, data: MeetingData) -> bool:
 
 
 def find_matching_meeting(session: Session, *, data: MeetingData) -> Meeting | None:
-    """The stored meeting a document's meeting is about: the same series and ordinal (or short
-    name), else the same start date and place (a month-only date matches days in that month);
-    among several, the one with the same end date, then kind, then the closest title."""
+    """The stored meeting a document's meeting is about.
+
+    Tried in turn: the same series and ordinal; the same ordinal and kind with a series spelt
+    alike or in the same city; the same short name; else the same start date and place (a
+    month-only date matches days in that month), and among several the one with the same end
+    date, then kind, then the closest title."""
     if data.series and data.ordinal:
         found = session.exec(
             select(Meeting).where(
@@ -256,6 +259,14 @@ def find_matching_meeting(session: Session, *, data: MeetingData) -> Meeting | N
         ).first()
         if found is not None:
             return found
+    if data.ordinal:  # the same ordinal of a series the store spells differently
+        for m in session.exec(
+            select(Meeting).where(Meeting.ordinal == data.ordinal, Meeting.kind == data.kind.value)
+        ):
+            same_series = fuzz.token_set_ratio((m.series or "").lower(),
+                                               (data.series or "").lower()) >= 60  # fmt: skip
+            if same_series or (m.city and data.city and _same_place(m, data)):
+                return m
     if data.short_name:
         named = list(
             session.exec(

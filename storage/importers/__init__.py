@@ -14,8 +14,10 @@ from storage.models import MeetingData
 
 FORMATS = ("yaml", "json", "csv", "ics", "txt", "docx", "pdf")
 PROSE_FORMATS = ("txt", "docx", "pdf")  # read by storage.importers.prose
-_EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics",
-               ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
+_EXTENSIONS = {
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics",
+    ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
+}  # fmt: skip
 
 Row = tuple[int, dict[str, Any]]
 

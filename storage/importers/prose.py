@@ -31,8 +31,8 @@ from storage.importers.prose_dates import DateMention, find_dates
 from storage.importers.prose_phrases import (
     BODY_NOUN,
     FUNDER_TRIGGER,
-    HOST_TRIGGER,
     GROUP_HEAD,
+    HOST_TRIGGER,
     MEETING_NOUN,
     Phrase,
     abbreviate_sessions,
@@ -225,8 +225,10 @@ class _Reader:
         place: PlaceHit | None, siblings: int,
     ) -> dict[str, Any]:  # fmt: skip
         title, body, ordinal = self.title(block, sentence, phrase, place)
-        kind = kind_of(title) or kind_of(block.heading or "") or (
-            "teleconference" if place and place.online else "other"
+        kind = (
+            kind_of(title)
+            or kind_of(block.heading or "")
+            or ("teleconference" if place and place.online else "other")
         )
         series = short_name = None
         if phrase is not None and phrase.acronym:
@@ -332,7 +334,9 @@ class _Reader:
     # -- deadlines and section-wide statements
 
     def deadline(self, block: Block, sentence: str, d: DateMention) -> None:
-        low = sentence.lower()
+        clause = re.split(r"[;,:]\s+(?:and\s+)?", sentence[: d.begin])[-1]
+        clause = _DEADLINE_BEFORE.sub("", clause).strip() or sentence
+        low = clause.lower()
         kind = "custom"
         for word, k in (("regist", "registration"), ("nominat", "nominations"), ("visa", "visa"),
                         ("travel", "travel"), ("comment", "comments"), ("document", "documents"),
@@ -343,7 +347,7 @@ class _Reader:
         head = MEETING_NOUN.search(sentence)
         meeting_phrase_text = meeting_phrase(sentence, head, d.begin).text if head else None
         self.deadlines.append({
-            "title": _tidy(sentence)[:300],
+            "title": capitalise(_tidy(clause))[:300],
             "kind": kind,
             "due_date": d.end.isoformat(),
             "meeting": None,
@@ -417,9 +421,7 @@ def _assign_places(mentions: list[DateMention], hits: list[PlaceHit]) -> dict[in
     venue before a bare country or 'online', then the nearest)."""
     assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
     for hit in hits:
-        gaps = [
-            (max(d.begin - hit.end, hit.begin - d.stop, 0), i) for i, d in enumerate(mentions)
-        ]
+        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0), i) for i, d in enumerate(mentions)]
         gap, index = min(gaps)
         assigned.setdefault(index, []).append((gap, hit))
     best: dict[int, PlaceHit] = {}
@@ -451,8 +453,10 @@ def _item_title(block: Block, phrase: Phrase | None, acronyms: dict[str, str]) -
         label = block.text[:colon].strip()
         if lead is not None and singular(lead.head).lower() == singular(phrase.head).lower():
             extra = [
-                w for w in lead.text[: len(lead.text) - len(lead.head)].split()
-                if w.lower() not in _DROP_MODIFIERS and w.lower() not in label.lower()
+                w
+                for w in lead.text[: len(lead.text) - len(lead.head)].split()
+                if w.lower() not in _DROP_MODIFIERS
+                and w.lower() not in label.lower()
                 and ordinal_value(w) is None
             ]
             if extra:
@@ -584,7 +588,9 @@ def extract(text: str, *, name: str) -> ProseResult:
         try:
             result.meetings.append(MeetingData.model_validate(fields))
         except ValidationError as e:
-            reader.warnings.append(f"{reader.where(f.block)}: skipped a meeting: {e.errors()[0]['msg']}")
+            reader.warnings.append(
+                f"{reader.where(f.block)}: skipped a meeting: {e.errors()[0]['msg']}"
+            )
     _link_deadlines(reader, result.meetings)
     for m in result.meetings:
         if not (m.city or m.country or m.online):

@@ -74,12 +74,8 @@ _PATTERNS = {
         r"(?:\s*(?:–|\bto\b|/|\buntil\b)\s*(?P<iso2>(?:19|20)\d\d-[01]\d-[0-3]\d))?"
     ),
     # between March 2014 and February 2015 / March–April 2015
-    "month_range": (
-        rf"{_month('m1')}(?:\s+{_year('y1')})?{_CONN}{_month('m2')}\s+{_year('y2')}"
-    ),
-    "dmy": (
-        rf"{_WEEKDAY}{_day('d1')}(?:\s+of)?\s+{_month('m1')}(?:,?\s+{_year('y1')})?"
-    ),
+    "month_range": (rf"{_month('m1')}(?:\s+{_year('y1')})?{_CONN}{_month('m2')}\s+{_year('y2')}"),
+    "dmy": (rf"{_WEEKDAY}{_day('d1')}(?:\s+of)?\s+{_month('m1')}(?:,?\s+{_year('y1')})?"),
     "mdy": rf"{_WEEKDAY}{_month('m1')}\s+{_day('d1')}(?:,?\s+{_year('y1')})?",
     "my": rf"(?:(?:early|mid|late|end of|beginning of)[\s-]+)?{_month('m1')},?\s+{_year('y1')}",
 }
@@ -191,7 +187,9 @@ def _year_of(g: dict[str, str], key: str, fallback: int | None) -> tuple[int | N
     return fallback, False
 
 
-def _build(kind: str, g: dict[str, str], fallback: int | None, m: re.Match[str]) -> list[DateMention]:
+def _build(
+    kind: str, g: dict[str, str], fallback: int | None, m: re.Match[str]
+) -> list[DateMention]:
     span, text = (m.start(), m.end()), m.group(0)
 
     def mention(start: date, end: date, precision: str, given: bool) -> DateMention:

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 
 from storage import places
 
+
+def _words(text: str) -> list[str]:
+    """A word list written as one string."""
+    return text.split()
+
+
 ORDINALS = {
     w: i
     for i, w in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
-        "twentieth".split(),
+        _words(
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+            "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+            "nineteenth twentieth "
+        ),
         start=1,
     )
 }
@@ -54,13 +62,16 @@ BODY_NOUN = re.compile(
     re.IGNORECASE,
 )
 _LEFT_STOP = set(
-    "the a an its their his her our this that these those of in at on for by with to from and "
-    "or as was were is are be been being will would has have had which who whom organized "
-    "organised held hosted supported attended participated convened one two three four five "
-    "six several each every all also such same during since after before between following "
-    "through via into under within among including include includes included it they we "
-    "part took take takes took place planned scheduled further other another additional "
-    "while where when both either if than then there here not no".split()
+    _words(
+        "the a an its their his her our this that these those of in at on for by with to "
+        "from and or as was were is are be been being will would has have had which who "
+        "whom organized organised held hosted supported attended participated convened "
+        "one two three four five six several each every all also such same during since "
+        "after before between following through via into under within among including "
+        "include includes included it they we part took take takes took place planned "
+        "scheduled further other another additional while where when both either if than "
+        "then there here not no "
+    )
 )
 _RIGHT_LINK = re.compile(
     r"\s+(?:of|on|for|between|under|among|concerning|regarding|in preparation for|"
@@ -69,10 +80,13 @@ _RIGHT_LINK = re.compile(
     re.IGNORECASE,
 )
 _RIGHT_STOP = set(
-    "held was were is are will which that who took takes hosted organized organised from on in "
-    "at with by during where when since after before through via would has have had being been "
-    "be whose while to as met meets meet convened gathered decided agreed adopted discussed "
-    "considered reviewed established provided focused included made took also".split()
+    _words(
+        "held was were is are will which that who took takes hosted organized organised "
+        "from on in at with by during where when since after before through via would has "
+        "have had being been be whose while to as met meets meet convened gathered "
+        "decided agreed adopted discussed considered reviewed established provided "
+        "focused included made took also "
+    )
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "our"}
 _WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
@@ -184,9 +198,11 @@ def singular(text: str) -> str:
 
 def is_generic(phrase: Phrase) -> bool:
     """ "the fourth meeting", "a second face-to-face meeting", "these meetings": no name."""
-    rest = phrase.text[: len(phrase.text) - len(phrase.head)] if phrase.text.endswith(
-        phrase.head
-    ) else None
+    rest = (
+        phrase.text[: len(phrase.text) - len(phrase.head)]
+        if phrase.text.endswith(phrase.head)
+        else None
+    )
     if rest is None:
         return False
     words = rest.split()
@@ -243,7 +259,9 @@ def head_noun(body: str) -> str:
 
 
 _STOP_INITIALS = {"of", "on", "the", "and", "for", "to", "in", "a", "an"}
-_FORMAL = re.compile(r"\b(?:committee|conference|council|commission|assembly|panel|platform)\b", re.I)
+_FORMAL = re.compile(
+    r"\b(?:committee|conference|council|commission|assembly|panel|platform)\b", re.I
+)
 SPECIAL_ACRONYMS = {"conference of the parties": "COP", "meeting of the parties": "MOP",
                     "open-ended working group": "OEWG"}  # fmt: skip
 
@@ -319,7 +337,8 @@ KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"\bconference|\bcongress|\bsymposi|\bforum\b|\bCOP\b|\bCOP[- ]?\d", re.I)),
     ("session", re.compile(r"\bsession|\bplenary|\bmeeting of the parties|\bassembly|"
                            r"\b(?:INC|OEWG|SBSTTA|SBSTA|SBI)[- ]?\d", re.I)),
-    ("teleconference", re.compile(r"\btele-?conference|\bvideo-?conference|\bconference call", re.I)),
+    ("teleconference", re.compile(
+        r"\btele-?conference|\bvideo-?conference|\bconference call", re.I)),
 ]  # fmt: skip
 
 
@@ -377,9 +396,11 @@ OFFER_TO_HOST = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:kindly\s+)?(?:offered|agreed|will|would)\s+(?:to\s+)?host",
 )
 _CONTINUE = set(
-    "and the of from as well by through voluntary contributions contribution generous "
-    "financial support provided funding principal contributor main also kindly government "
-    "governments both its their respective other donors".split()
+    _words(
+        "and the of from as well by through voluntary contributions contribution generous "
+        "financial support provided funding principal contributor main also kindly "
+        "government governments both its their respective other donors "
+    )
 )
 _ORG_TAIL = re.compile(
     r"(?:Union|Commission|Bank|Fund|Facility|Programme|Program|Organization|Organisation|"
@@ -397,7 +418,8 @@ _DEMONYMS = {
     "moroccan": "Morocco", "indian": "India", "indonesian": "Indonesia", "thai": "Thailand",
     "korean": "Republic of Korea", "russian": "Russian Federation", "polish": "Poland",
     "czech": "Czech Republic", "slovak": "Slovakia", "hungarian": "Hungary",
-    "romanian": "Romania", "jordanian": "Jordan", "qatari": "Qatar", "emirati": "United Arab Emirates",
+    "romanian": "Romania", "jordanian": "Jordan", "qatari": "Qatar",
+    "emirati": "United Arab Emirates",
     "saudi": "Saudi Arabia", "turkish": "Turkey", "australian": "Australia",
     "new zealand": "New Zealand", "irish": "Ireland", "portuguese": "Portugal",
     "greek": "Greece", "zambian": "Zambia", "ethiopian": "Ethiopia", "ghanaian": "Ghana",
@@ -415,10 +437,13 @@ _DEMONYMS = {
     "bolivian": "Bolivia", "paraguayan": "Paraguay", "venezuelan": "Venezuela",
 }  # fmt: skip
 _DEMONYM_GOV = re.compile(
-    r"\b(?:the\s+)?(" + "|".join(sorted((d.title() for d in _DEMONYMS), key=len, reverse=True))
+    r"\b(?:the\s+)?("
+    + "|".join(sorted((d.title() for d in _DEMONYMS), key=len, reverse=True))
     + r")\s+Government\b"
 )
-_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of|and|the|for|on|de|du)\s+[A-Z][\w'’.-]*|\s+[A-Z][\w'’.-]*)*")
+_NAME = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+(?:of|and|the|for|on|de|du)\s+[A-Z][\w'’.-]*|\s+[A-Z][\w'’.-]*)*"
+)
 
 
 def _entities(segment: str) -> list[str]:
@@ -441,13 +466,17 @@ def _entities(segment: str) -> list[str]:
     for m in _NAME.finditer(segment):
         name = re.sub(r"^(?:the\s+)?(?:Governments?\s+of\s+)?(?:the\s+)?", "", m.group(0))
         name = re.sub(r"\s+and\s+(?:the\s+)?", " and ", name)
-        for part in re.split(r" and (?=[A-Z])", name) if places.country_code(name) is None else [name]:
+        for part in (
+            re.split(r" and (?=[A-Z])", name) if places.country_code(name) is None else [name]
+        ):
             part = part.strip(" .")
             if part in ("Government", "Governments") or not part:
                 continue
-            if places.country_code(part) is not None:
-                out.append(part)
-            elif re.fullmatch(r"[A-Z]{2,8}", part) or (len(part.split()) > 1 and _ORG_TAIL.search(part)):
+            if (
+                places.country_code(part) is not None
+                or re.fullmatch(r"[A-Z]{2,8}", part)
+                or (len(part.split()) > 1 and _ORG_TAIL.search(part))
+            ):
                 out.append(part)
     seen: set[str] = set()
     unique = []

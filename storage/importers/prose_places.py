@@ -247,7 +247,9 @@ def _paired_with_city(text: str, begin: int) -> bool:
     return bool(re.search(r"[\w.]\s*(?:,|\()\s*$", text[max(0, begin - 3) : begin]))
 
 
-_AFTER_COUNTRY = re.compile(r"^\s*(?:,|\()\s*(?:the\s+)?([A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*){0,4})")
+_AFTER_COUNTRY = re.compile(
+    r"^\s*(?:,|\()\s*(?:the\s+)?([A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*){0,4})"
+)
 
 
 def _country_after(after: str) -> str | None:

@@ -41,12 +41,13 @@ def _docx_text(path: Path) -> str:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as e:
         raise UnreadableDocument(f"not a Word document ({e})") from None
     lines: list[str] = []
     for item in document.iter_inner_content():
@@ -61,7 +62,7 @@ def _docx_text(path: Path) -> str:
         elif isinstance(item, Table):
             lines.append("")
             for row in item.rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:
                     text = " ".join(cell.text.split())
                     if text and (not cells or cells[-1] != text):  # merged cells repeat
@@ -72,8 +73,12 @@ def _docx_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not our errors
 
     try:
         reader = PdfReader(str(path))
@@ -172,7 +177,7 @@ def parse_document(text: str, *, name: str) -> Document:
     text = normalise(text)
     doc = Document(name=name, text=text)
     raw = _lines_to_blocks(text.split("\n"))
-    for line, block_text in raw[:15]:
+    for _, block_text in raw[:15]:
         m = _SYMBOL.match(block_text)
         if m:
             doc.symbol = m.group(1)
@@ -233,10 +238,11 @@ def _last_sentence(text: str) -> str:
     return parts[-1] if parts else text
 
 
-_ABBREV = (
+_ABBREV = re.split(
+    r"\s+",
     "Mr Mrs Ms Dr No Nos St Mt Ft para paras e.g i.e etc Corr Rev Add Vol Ref art arts Inc Ltd "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx cf vs Amb Prof H.E U.S U.K"
-).split()
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx cf vs Amb Prof H.E U.S U.K",
+)
 _ABBREV_RE = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in _ABBREV) + r")\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(]?[A-Z0-9])")
 
