@@ -236,6 +236,7 @@ class _Reader:
         elif phrase is not None and re.fullmatch(r"[A-Z]{2,8}[- ]?\d{1,2}", phrase.text):
             short_name = phrase.text.replace(" ", "").replace("-", "")
             series = re.sub(r"\d+$", "", short_name)
+            ordinal = ordinal or int(short_name[len(series) :])  # "COP-14" is the 14th COP
         if body and ordinal:
             acronym = acronym_for(body, self.acronyms)
             section_body = heading_body(block.heading)
