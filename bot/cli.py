@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.cli_prose import import_prose
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
-from storage.importers import FORMATS, describe, detect_format, read_file
+from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_data, meeting_json
 
 app = typer.Typer(help="secbot: the secretariat's meeting assistant.", no_args_is_help=True)
@@ -304,11 +305,14 @@ def import_file(
     as_json: JsonOpt = False,
     now: NowOpt = None,
 ) -> None:
-    """Import meetings from YAML, JSON, CSV or ICS; all rows or none."""
+    """Import meetings from YAML, JSON, CSV or ICS (all rows or none), or read them out of a
+    document (.txt, .docx, .pdf) and upsert them by matching."""
     try:
-        detect_format(file, fmt)
+        detected = detect_format(file, fmt)
     except ValueError as e:
         raise _fail(str(e), 2) from None
+    if detected in PROSE_FORMATS:  # prose documents: extract, match, merge (bot/cli_prose.py)
+        return import_prose(file, fmt=detected, dry_run=dry_run, as_json=as_json, now=now)
     result = read_file(file, fmt=fmt)
     payload: dict[str, Any] = {"meetings": [], "errors": result.errors}
     if result.errors:

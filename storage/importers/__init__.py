@@ -12,8 +12,12 @@ from pydantic import ValidationError
 
 from storage.models import MeetingData
 
-FORMATS = ("yaml", "json", "csv", "ics")
-_EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics"}
+FORMATS = ("yaml", "json", "csv", "ics", "txt", "docx", "pdf")
+PROSE_FORMATS = ("txt", "docx", "pdf")  # read by storage.importers.prose
+_EXTENSIONS = {
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics",
+    ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
+}  # fmt: skip
 
 Row = tuple[int, dict[str, Any]]
 
@@ -93,6 +97,11 @@ def read_text(text: str, *, fmt: str, name: str) -> ReadResult:
 
 def read_file(path: Path, *, fmt: str | None = None) -> ReadResult:
     fmt = detect_format(path, fmt)
+    if fmt in PROSE_FORMATS:
+        from storage.importers.prose import read_prose
+
+        prose = read_prose(path, fmt=fmt)
+        return ReadResult(meetings=prose.meetings, errors=prose.errors)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:

@@ -1,0 +1,612 @@
+"""Meetings read straight out of secretariat prose (progress reports, meeting reports, news
+items, bureau pages), from .txt, .docx or .pdf.
+
+The reading, sentence by sentence:
+
+1. every date expression is found (`prose_dates`); each is a meeting date, a deadline, or
+   neither (decision and document dates, datelines, signature and adoption dates, periods);
+2. the place nearest a meeting date in its sentence is its city or country, or "online"
+   (`prose_places`);
+3. the meeting's noun phrase nearest the date gives title, kind, ordinal and series; a bare
+   "the fourth meeting" or a list item ("For the African region, …") borrows its name from the
+   list's lead-in and the section heading (`prose_phrases`);
+4. hosts and funders come from the same sentence, or from a later sentence of the section that
+   speaks of "the meetings" / "the meeting".
+
+A meeting named twice (a session recalled in two paragraphs) is kept once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from storage import places
+from storage.importers.prose_dates import DateMention, find_dates
+from storage.importers.prose_phrases import (
+    BODY_NOUN,
+    FUNDER_TRIGGER,
+    GROUP_HEAD,
+    HOST_TRIGGER,
+    MEETING_NOUN,
+    Phrase,
+    abbreviate_sessions,
+    acronym_for,
+    body_near,
+    capitalise,
+    defined_acronyms,
+    funders_in,
+    head_noun,
+    heading_body,
+    hosts_in,
+    is_generic,
+    kind_of,
+    meeting_phrase,
+    ordinal_value,
+    region_in,
+    singular,
+    status_of,
+)
+from storage.importers.prose_places import PlaceHit, find_places
+from storage.importers.prose_text import (
+    Block,
+    Document,
+    UnreadableDocument,
+    parse_document,
+    read_document_text,
+    split_sentences,
+)
+from storage.models import MeetingData, slugify
+
+
+@dataclass
+class ProseResult:
+    document: str
+    meetings: list[MeetingData] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- date roles
+
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'()-]{1,40},\s*)?$")
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|before|no later than|not later than|deadline(?: is| of| for \w+(?: \w+)?)?|"
+    r"due(?: on| by)?|closes? on|prior to|until)\s*:?\s*(?:(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday),?\s+)?$",
+    re.I,
+)
+_DEADLINE_WORDS = re.compile(
+    r"\b(?:deadline|submit|submission|register|registration|nominat|comments?|apply|"
+    r"application|visa|travel|send|provide|inform|confirm|due)\w*",
+    re.I,
+)
+_DOCUMENT_BEFORE = re.compile(
+    r"\b(?:decisions?|resolutions?|recommendations?|letters?|notes?(?: verbale)?|notifications?|"
+    r"communications?|memorandum|circulars?|laws?|acts?|documents?|reports?|conventions?|"
+    r"protocols?|amendments?|agreements?|declarations?)\b[^.;]{0,40}?\b(?:of|dated)\s+$|"
+    r"\bdated\s+$",
+    re.I,
+)
+_NOT_MEETING_BEFORE = re.compile(
+    r"\b(?:adopted|signed|signature|ratified|ratification|accession|accepted|approved|"
+    r"entered into force|entry into force|deposited|published|issued|circulated|released|"
+    r"launched|established|created|came into|effective|received|submitted|sent|transmitted|"
+    r"as at|as of|since|beginning|began|started|launch|update[ds]?|revised|"
+    r"opened for signature|elected|appointed)\b[^.;]{0,30}$",
+    re.I,
+)
+_MEETING_VERB = re.compile(
+    r"\b(?:held|hold|holding|took place|take place|taking place|meet|met|meets|convene[ds]?|"
+    r"convening|organi[sz]ed|hosted|scheduled|gathered|attended|participated|took part)\b",
+    re.I,
+)
+
+
+def _role(sentence: str, d: DateMention, context: str, has_place: bool) -> str:
+    """meeting | deadline | document | other."""
+    before, after = sentence[: d.begin], sentence[d.stop :]
+    if d.precision == "period" or d.days > 45:
+        return "other"
+    if _DATELINE.match(before) and re.match(r"^\s*(?:[-–—:.]|$)", after):
+        return "document"
+    if _DOCUMENT_BEFORE.search(before[-60:]):
+        return "document"
+    if _DEADLINE_BEFORE.search(before[-40:]) and _DEADLINE_WORDS.search(sentence):
+        return "deadline"
+    near = before[-45:]
+    negative = _NOT_MEETING_BEFORE.search(near)
+    positive = None
+    for m in _MEETING_VERB.finditer(near):
+        positive = m
+    if negative and (positive is None or positive.start() < negative.start()):
+        return "other"
+    meetingish = MEETING_NOUN.search(context) or BODY_NOUN.search(context)
+    if d.precision == "month":
+        return "meeting" if has_place and meetingish else "other"
+    if meetingish or (has_place and _MEETING_VERB.search(context)):
+        return "meeting"
+    return "other"
+
+
+# ---------------------------------------------------------------------------- document date
+
+
+def document_date(doc: Document) -> date | None:
+    """The date the document gives itself: a dateline ("Stockholm, 21 May 2001", "GENEVA,
+    4 July 2017 –") or a date standing alone near the top."""
+    for block in doc.blocks[:25]:
+        mentions, _ = find_dates(block.text)
+        for d in mentions:
+            if d.precision != "day" or not d.year_given:
+                continue
+            if _DATELINE.match(block.text[: d.begin]) and re.match(
+                r"^\s*(?:[-–—:.]|$)", block.text[d.stop :]
+            ):
+                return d.start
+    return None
+
+
+# ---------------------------------------------------------------------------- the reading
+
+
+@dataclass
+class _Found:
+    mention: DateMention
+    block: Block
+    sentence: str
+    place: PlaceHit | None
+    phrase: Phrase | None
+    fields: dict[str, Any]
+
+
+@dataclass
+class _Reader:
+    doc: Document
+    doc_date: date | None
+    acronyms: dict[str, str]
+    found: list[_Found] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    section_notes: list[tuple[Block, bool, list[str], list[str]]] = field(default_factory=list)
+    last_year: int | None = None
+
+    def where(self, block: Block) -> str:
+        return f"{self.doc.name}:{block.line}"
+
+    def read(self) -> None:
+        for block in self.doc.blocks:
+            if block.kind == "heading":
+                continue
+            sentences = [block.text] if block.kind == "item" else split_sentences(block.text)
+            for sentence in sentences:
+                self.read_sentence(block, sentence)
+
+    def read_sentence(self, block: Block, sentence: str) -> None:
+        mentions, bad = find_dates(sentence, ref=self.doc_date, default_year=self.last_year)
+        context = " ".join(x for x in (sentence, block.intro or "") if x)
+        hits = find_places(sentence)
+        for b in bad:
+            if MEETING_NOUN.search(context):
+                self.warnings.append(f"{self.where(block)}: skipped {b.text!r}: {b.reason}")
+        meeting_mentions: list[DateMention] = []
+        for d in mentions:
+            if d.year_given:
+                self.last_year = d.end.year
+            role = _role(sentence, d, context, bool(hits))
+            if role == "meeting":
+                meeting_mentions.append(d)
+            elif role == "deadline":
+                self.deadline(block, sentence, d)
+        if not meeting_mentions:
+            self.note_section(block, sentence)
+            return
+        places_for = _assign_places(meeting_mentions, hits)
+        previous: Phrase | None = None
+        for i, d in enumerate(meeting_mentions):
+            start = meeting_mentions[i - 1].stop if i else 0
+            stop = meeting_mentions[i + 1].begin if i + 1 < len(meeting_mentions) else len(sentence)
+            phrase = _phrase(sentence, start, d, stop, hits) or previous
+            previous = phrase
+            place = places_for.get(i)
+            fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions))
+            self.found.append(_Found(d, block, sentence, place, phrase, fields))
+
+    # -- one meeting
+
+    def describe(
+        self, block: Block, sentence: str, d: DateMention, phrase: Phrase | None,
+        place: PlaceHit | None, siblings: int,
+    ) -> dict[str, Any]:  # fmt: skip
+        title, body, ordinal = self.title(block, sentence, phrase, place)
+        kind = (
+            kind_of(title)
+            or kind_of(block.heading or "")
+            or ("teleconference" if place and place.online else "other")
+        )
+        series = short_name = None
+        if phrase is not None and phrase.acronym:
+            short_name = series = phrase.acronym
+        elif phrase is not None and re.fullmatch(r"[A-Z]{2,8}[- ]?\d{1,2}", phrase.text):
+            short_name = phrase.text.replace(" ", "").replace("-", "")
+            series = re.sub(r"\d+$", "", short_name)
+            ordinal = ordinal or int(short_name[len(series) :])  # "COP-14" is the 14th COP
+        if body and ordinal:
+            acronym = acronym_for(body, self.acronyms)
+            section_body = heading_body(block.heading)
+            if acronym:
+                series, short_name = acronym, f"{acronym}{ordinal}"
+            elif section_body and head_noun(section_body) == head_noun(body):
+                series = section_body
+            else:
+                series = body
+        said = sentence if siblings > 1 or not block.intro else f"{sentence} {block.intro}"
+        status = status_of(said)
+        if status == "held" and self.doc_date and d.start > self.doc_date:
+            status = None
+        region = region_in(title)
+        if region is None and kind in ("session", "bureau", "conference", "high_level_event",
+                                       "expert_group", "working_group", "retreat"):  # fmt: skip
+            region = places.GLOBAL
+        fields: dict[str, Any] = {
+            "title": title[:300],
+            "short_name": short_name,
+            "kind": kind,
+            "series": series,
+            "ordinal": ordinal,
+            "status": status,  # None: decided once the whole document is read
+            "start": d.start.isoformat() if d.precision == "day" else d.start.strftime("%Y-%m"),
+            "end": d.end.isoformat() if d.precision == "day" else None,
+            "region": region,
+            "hosts": hosts_in(sentence),
+            "funders": funders_in(sentence),
+            "description": sentence[:1000],
+            "source": {"document": self.doc.symbol or self.doc.name, "paragraph": block.number},
+        }
+        if place is not None:
+            fields.update(
+                city=place.city, country=place.country, timezone=place.timezone,
+                venue=place.venue, online=place.online,
+            )  # fmt: skip
+        return fields
+
+    def title(
+        self, block: Block, sentence: str, phrase: Phrase | None, place: PlaceHit | None
+    ) -> tuple[str, str | None, int | None]:
+        """(title, body, ordinal) for the meeting named by `phrase` in `block`."""
+        section_body = heading_body(block.heading)
+        if block.kind == "item":
+            item_title = _item_title(block, phrase, self.acronyms)
+            if item_title:
+                words = item_title.split()
+                ordinal = ordinal_value(words[0]) if words else None
+                if section_body and len(words) <= 3 and MEETING_NOUN.fullmatch(words[-1]):
+                    return f"{item_title} of the {section_body}", section_body, ordinal
+                return item_title, None, ordinal
+        if phrase is None:
+            if block.heading and MEETING_NOUN.search(block.heading):
+                return capitalise(singular(block.heading)), None, None
+            if section_body:
+                return f"Meeting of the {section_body}", section_body, None
+            return ("Teleconference" if place and place.online else "Meeting"), None, None
+        text = phrase.text
+        words = text.split()
+        ordinal = ordinal_value(words[0]) if words and phrase.determiner != "a" else None
+        if ordinal is not None and len(words) > 1 and words[1].lower() in ("of", "and"):
+            ordinal = None
+        body: str | None = None
+        if m := re.search(r"\b(?:meetings?|sessions?)\s+of\s+(?:the\s+)?(.+)$", text, re.I):
+            body = m.group(1)
+        if body is not None and len(body.split()) <= 2:
+            body = self.known_body(body)
+        if GROUP_HEAD.search(phrase.head):
+            body = text
+            text = f"meeting of the {text}"
+        elif phrase.determiner in ("its", "their") and body is None:
+            body = body_near(sentence, phrase.begin) or section_body
+            if body is not None and len(body.split()) <= 2:
+                body = self.known_body(body)
+            if body:
+                text = f"{text} of the {body}"
+        elif is_generic(phrase) and body is None:
+            body = section_body or None
+            if body:
+                text = f"{singular(text)} of the {body}"
+            elif block.heading and MEETING_NOUN.search(block.heading) and ordinal is None:
+                text = singular(block.heading)
+        elif phrase.head.lower().endswith("s") and text.lower().startswith(phrase.head.lower()):
+            text = singular(text)
+        return capitalise(_tidy(text)), body, ordinal
+
+    def known_body(self, body: str) -> str:
+        """ "the group" → the series of a meeting already read whose head noun is "group"."""
+        for f in reversed(self.found):
+            series = f.fields.get("series")
+            if series and " " in series and head_noun(series) == head_noun(body):
+                return str(series)
+        return body
+
+    # -- deadlines and section-wide statements
+
+    def deadline(self, block: Block, sentence: str, d: DateMention) -> None:
+        clause = re.split(r"[;,:]\s+(?:and\s+)?", sentence[: d.begin])[-1]
+        clause = _DEADLINE_BEFORE.sub("", clause).strip() or sentence
+        low = clause.lower()
+        kind = "custom"
+        for word, k in (("regist", "registration"), ("nominat", "nominations"), ("visa", "visa"),
+                        ("travel", "travel"), ("comment", "comments"), ("document", "documents"),
+                        ("submi", "documents"), ("report", "documents")):  # fmt: skip
+            if word in low:
+                kind = k
+                break
+        head = MEETING_NOUN.search(sentence)
+        meeting_phrase_text = meeting_phrase(sentence, head, d.begin).text if head else None
+        self.deadlines.append({
+            "title": capitalise(_tidy(clause))[:300],
+            "kind": kind,
+            "due_date": d.end.isoformat(),
+            "meeting": None,
+            "meeting_phrase": meeting_phrase_text,
+            "source": {"document": self.doc.symbol or self.doc.name, "paragraph": block.number},
+        })  # fmt: skip
+
+    def note_section(self, block: Block, sentence: str) -> None:
+        m = re.match(
+            r"^(?:The|These|Those|This|That|All|Both|Each)\s+(?:[\w-]+\s+){0,2}?"
+            r"(meetings?|workshops?|sessions?|events?|conferences?|consultations?)\b",
+            sentence,
+        )
+        if not m:
+            return
+        near = sentence[: m.end() + 40]  # "The meetings are being funded through …"
+        if not (HOST_TRIGGER.search(near) or FUNDER_TRIGGER.search(near)):
+            return
+        hosts, funders = hosts_in(sentence), funders_in(sentence)
+        if hosts or funders:
+            self.section_notes.append((block, m.group(1).endswith("s"), hosts, funders))
+
+
+def _phrase(
+    sentence: str, start: int, d: DateMention, stop: int, hits: list[PlaceHit]
+) -> Phrase | None:
+    """The meeting phrase for a date: the nearest one before it in its stretch of the
+    sentence, else the first after it."""
+    stops = [h.begin for h in hits if not h.online]
+    meets = [m for m in _BODY_MEETS.finditer(sentence, start, d.begin)]
+    if meets:
+        m = meets[-1]
+        return Phrase(f"meeting of the {m.group(1)}", m.start(1), m.end(1), "the", "meeting")
+    heads = [m for m in MEETING_NOUN.finditer(sentence, start, d.begin)
+             if sentence[m.start() - 1 : m.start()] != "("]  # fmt: skip
+    if heads:
+        head = heads[-1]
+        limit = min([d.begin, *(s for s in stops if s > head.end())])
+        return _outer(sentence, meeting_phrase(sentence, head, limit), limit)
+    heads = [m for m in MEETING_NOUN.finditer(sentence, d.stop, stop)]
+    if heads:
+        head = heads[0]
+        limit = min([stop, *(s for s in stops if s > head.end())])
+        return _outer(sentence, meeting_phrase(sentence, head, limit), limit)
+    return None
+
+
+_BODY_MEETS = re.compile(
+    r"\b(?:[Tt]he\s+)?((?:[A-Z][\w-]*\s+)*(?:Bureau|Committee|Council|Board|Commission|Panel|"
+    r"Group|bureau|committee|council|board|commission|panel|group)"
+    r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
+    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes)\b"
+)
+
+
+def _outer(sentence: str, phrase: Phrase, limit: int) -> Phrase:
+    """ "the meetings of [the conferences of the parties]" → the outer phrase."""
+    m = re.search(r"\b(\w+)\s+of\s+(?:the\s+)?$", sentence[: phrase.begin])
+    if m and (head := MEETING_NOUN.fullmatch(m.group(1))) is not None:
+        del head
+        outer_head = MEETING_NOUN.search(sentence, m.start(1), m.end(1))
+        if outer_head is not None:
+            outer = meeting_phrase(sentence, outer_head, limit)
+            outer.acronym = outer.acronym or phrase.acronym
+            return outer
+    return phrase
+
+
+def _assign_places(mentions: list[DateMention], hits: list[PlaceHit]) -> dict[int, PlaceHit]:
+    """Each place goes to the nearest meeting date; each date keeps its best place (a city or
+    venue before a bare country or 'online', then the nearest)."""
+    assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
+    for hit in hits:
+        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0), i) for i, d in enumerate(mentions)]
+        gap, index = min(gaps)
+        assigned.setdefault(index, []).append((gap, hit))
+    best: dict[int, PlaceHit] = {}
+    for index, options in assigned.items():
+        options.sort(key=lambda o: (o[1].city is None and o[1].venue is None, o[0]))
+        best[index] = options[0][1]
+    return best
+
+
+_ITEM_FOR = re.compile(r"^(?:For|In)\s+the\s+(.+?)\s+(?:region|subregion|countries)\b", re.I)
+_DROP_MODIFIERS = {"additional", "further", "other", "following", "several", "first", "second",
+                   "new", "two", "three", "four", "five", "six", "series", "round"}  # fmt: skip
+
+
+def _item_title(block: Block, phrase: Phrase | None, acronyms: dict[str, str]) -> str | None:
+    """Title of a list item: its own label ("Mesoamerica workshop") with the lead-in's
+    modifiers ("subregional"), or the region it is for + the heading ("African regional meeting
+    in preparation for INC7")."""
+    lead: Phrase | None = None
+    if block.intro and (heads := list(MEETING_NOUN.finditer(block.intro))):
+        lead = meeting_phrase(block.intro, heads[-1], len(block.intro))
+    base: str | None = None
+    if block.heading and MEETING_NOUN.search(block.heading):
+        base = singular(block.heading)
+    elif lead is not None and not is_generic(lead):
+        base = singular(lead.text)
+    colon = block.text.find(":")
+    if phrase is not None and phrase.begin < colon <= 120:
+        label = block.text[:colon].strip()
+        if lead is not None and singular(lead.head).lower() == singular(phrase.head).lower():
+            extra = [
+                w
+                for w in lead.text[: len(lead.text) - len(lead.head)].split()
+                if w.lower() not in _DROP_MODIFIERS
+                and w.lower() not in label.lower()
+                and ordinal_value(w) is None
+            ]
+            if extra:
+                head_at = label.lower().rfind(phrase.head.lower())
+                label = f"{label[:head_at]}{' '.join(extra)} {singular(label[head_at:])}"
+        return capitalise(_tidy(singular(label)))
+    m = _ITEM_FOR.match(block.text)
+    if m and base:
+        base = base[:1].lower() + base[1:]
+        return capitalise(_tidy(f"{m.group(1)} {abbreviate_sessions(base, acronyms)}"))
+    return None
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:.")
+
+
+# ---------------------------------------------------------------------------- assembling
+
+
+def _merge_duplicates(found: list[_Found]) -> list[_Found]:
+    """One meeting per (dates, place): a session recalled twice is one session."""
+    kept: dict[tuple[Any, ...], _Found] = {}
+    for f in found:
+        place = f.fields.get("city") or f.fields.get("country") or f.fields.get("online")
+        key = (f.fields["start"], f.fields["end"], places.fold(str(place)) if place else None)
+        if key not in kept:
+            kept[key] = f
+            continue
+        first = kept[key].fields
+        for list_key in ("hosts", "funders"):
+            for name in f.fields[list_key]:
+                if name not in first[list_key]:
+                    first[list_key].append(name)
+        for k in ("short_name", "series", "ordinal"):
+            if not first.get(k) and f.fields.get(k):
+                first[k] = f.fields[k]
+        if first["kind"] == "other" and f.fields["kind"] != "other":
+            first["kind"] = f.fields["kind"]
+    return list(kept.values())
+
+
+def _drop_inner(found: list[_Found]) -> list[_Found]:
+    """A date with no place inside a placed meeting's dates is that meeting's day ("the
+    meeting was opened on 30 October")."""
+    placed = [f for f in found if f.place is not None]
+    return [
+        f for f in found
+        if f.place is not None or not any(
+            p.mention.start <= f.mention.start and f.mention.end <= p.mention.end for p in placed
+        )
+    ]  # fmt: skip
+
+
+def _apply_section_notes(reader: _Reader) -> None:
+    for block, plural, hosts, funders in reader.section_notes:
+        same = [f for f in reader.found if f.block.section == block.section
+                and f.block.line <= block.line]  # fmt: skip
+        targets = same if plural else same[-1:]
+        for f in targets:
+            for key, names in (("hosts", hosts), ("funders", funders)):
+                for name in names:
+                    if name not in f.fields[key]:
+                        f.fields[key].append(name)
+
+
+def _settle_status(reader: _Reader) -> None:
+    """A meeting whose sentence says nothing of its status was held if it ended before the
+    document's date, or, for an undated document, before the last meeting it says was held."""
+    ref = reader.doc_date
+    if ref is None:
+        held = [f.mention.end for f in reader.found if f.fields["status"] == "held"]
+        ref = max(held) if held else None
+    for f in reader.found:
+        if f.fields["status"] is None:
+            f.fields["status"] = "held" if ref and f.mention.end <= ref else "planned"
+
+
+def _unique_id(fields: dict[str, Any], taken: set[str]) -> str:
+    words = (fields.get("short_name") or fields["title"]).split()
+    base = slugify(" ".join(words[:7]))
+    city = slugify(fields.get("city") or "")
+    year = str(fields["start"])[:4]
+    parts = [base]
+    if city and city not in base:
+        parts.append(city)
+    if year not in base:
+        parts.append(year)
+    candidate = "-".join(parts)[:90].strip("-")
+    unique, n = candidate, 2
+    while unique in taken:
+        unique, n = f"{candidate}-{n}", n + 1
+    taken.add(unique)
+    return unique
+
+
+def _link_deadlines(reader: _Reader, meetings: list[MeetingData]) -> None:
+    for deadline in reader.deadlines:
+        phrase = (deadline.pop("meeting_phrase") or "").lower()
+        best = None
+        for m in meetings:
+            names = [m.title.lower(), (m.short_name or "").lower()]
+            if phrase and any(n and (phrase in n or n in phrase) for n in names):
+                best = m
+                break
+        if best is None:
+            same = [m for m in meetings if m.source.paragraph == deadline["source"]["paragraph"]]
+            best = same[0] if len(same) == 1 else None
+        deadline["meeting"] = best.id if best else None
+        if best is None:
+            reader.warnings.append(
+                f"{reader.doc.name}: deadline {deadline['due_date']} "
+                f"(paragraph {deadline['source']['paragraph']}) names no meeting found here"
+            )
+
+
+def extract(text: str, *, name: str) -> ProseResult:
+    """The meetings, deadlines and warnings in a document's text."""
+    doc = parse_document(text, name=name)
+    reader = _Reader(doc=doc, doc_date=document_date(doc), acronyms=defined_acronyms(doc.text))
+    reader.read()
+    _apply_section_notes(reader)
+    _settle_status(reader)
+    result = ProseResult(document=doc.symbol or name)
+    taken: set[str] = set()
+    for f in _merge_duplicates(_drop_inner(reader.found)):
+        fields = dict(f.fields)
+        fields["id"] = _unique_id(fields, taken)
+        try:
+            result.meetings.append(MeetingData.model_validate(fields))
+        except ValidationError as e:
+            reader.warnings.append(
+                f"{reader.where(f.block)}: skipped a meeting: {e.errors()[0]['msg']}"
+            )
+    _link_deadlines(reader, result.meetings)
+    for m in result.meetings:
+        if not (m.city or m.country or m.online):
+            reader.warnings.append(
+                f"{doc.name}: {m.id} (paragraph {m.source.paragraph}) has no place in the text"
+            )
+    result.deadlines = reader.deadlines
+    result.warnings = reader.warnings
+    return result
+
+
+def read_prose(path: Path, *, fmt: str) -> ProseResult:
+    """Extract from a .txt, .docx or .pdf file; an unreadable file gives one error."""
+    try:
+        text = read_document_text(path, fmt)
+    except (UnreadableDocument, OSError) as e:
+        return ProseResult(document=path.name, errors=[f"{path}:1: {e}"])
+    return extract(text, name=path.name)

