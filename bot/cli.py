@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.cli_teams import teams_app
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
 from storage.importers import FORMATS, describe, detect_format, read_file
@@ -427,6 +428,8 @@ def serve(
         log_level=settings.log_level,
     )
 
+
+app.add_typer(teams_app, name="teams")
 
 if __name__ == "__main__":
     app()
