@@ -19,7 +19,6 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from microsoft_agents.activity import (
     Activity,
-    ActivityEventNames,
     ActivityTypes,
     DeliveryModes,
     ResourceResponse,
@@ -90,11 +89,17 @@ def _goes_to_connector(context: TurnContext, activity: Activity) -> bool:
     return context.activity.delivery_mode != DeliveryModes.expect_replies
 
 
-def _is_continuation(context: TurnContext) -> bool:
-    event = context.activity
-    return (
-        event.type == ActivityTypes.event and event.name == ActivityEventNames.continue_conversation
-    )
+class WireActivity(Activity):
+    """An Activity that leaves out null fields when serialized.
+
+    The SDK 1.9.0 posts new (non-reply) messages with `exclude_unset` but not `exclude_none`,
+    after setting `id = None`, so the body carries `"id": null`; strict connectors such as the
+    Agents Playground's refuse it (400). Replies already drop nulls; this does the same for all.
+    """
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("exclude_none", True)
+        return super().model_dump(**kwargs)
 
 
 class ThrottledCloudAdapter(CloudAdapter):
@@ -110,9 +115,8 @@ class ThrottledCloudAdapter(CloudAdapter):
     ) -> list[ResourceResponse]:
         responses: list[ResourceResponse] = []
         for activity in activities:
-            if _is_continuation(context) and activity.reply_to_id == context.activity.id:
-                # proactive: a new message, not a reply to the continuation event
-                activity.reply_to_id = None  # type: ignore[assignment]
+            if type(activity) is Activity:
+                activity.__class__ = WireActivity  # same fields; see WireActivity
             send = partial(super().send_activities, context, [activity])
             if not _goes_to_connector(context, activity):
                 responses += await send()

@@ -10,8 +10,8 @@ import asyncio
 import logging
 from typing import Any
 
-from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.core import CardFactory, MessageFactory
+from microsoft_agents.activity import Activity, ResourceResponse
+from microsoft_agents.hosting.core import CardFactory, MessageFactory, TurnContext, TurnState
 from microsoft_agents.hosting.core.app.proactive import Conversation
 
 from bot.answer import Answer
@@ -83,5 +83,16 @@ async def send_proactive(
         _stored, bot, user_key=user_key, conversation_id=conversation_id
     )
     activity = as_activity(message, public_url=bot.runtime.settings.public_url)
-    response = await bot.app.proactive.send_activity(bot.adapter, conversation, activity)
-    return response.id if response else None
+    # A continuation event without an id, so the message is posted as a new one
+    # (POST …/activities), not as a reply to the synthetic event.
+    continuation = conversation.conversation_reference.get_continuation_activity()
+    continuation.id = None
+    sent: list[ResourceResponse | None] = []
+
+    async def deliver(context: TurnContext, state: TurnState) -> None:
+        sent.append(await context.send_activity(activity))
+
+    await bot.app.proactive.continue_conversation(
+        bot.adapter, conversation, deliver, continuation_activity=continuation
+    )
+    return sent[0].id if sent and sent[0] else None

@@ -2,7 +2,8 @@
 
 It records every activity the bot sends (`POST /v3/conversations/{id}/activities[/{replyId}]`)
 and answers with an activity id, or with the statuses queued in `fail_with` (e.g. 429 with
-`Retry-After: 0`) so retries can be tested over real HTTP.
+`Retry-After: 0`) so retries can be tested over real HTTP. Like the Agents Playground's
+connector, it refuses activities with null fields (400).
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class FakeBotConnector:
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
         status = self.fail_with.popleft() if self.fail_with else 200
+        if any(value is None for value in body.values()):
+            status = 400  # like the Agents Playground's connector: nulls are refused
         async with self._changed:
             self.received.append(
                 Received(

@@ -112,7 +112,7 @@ def personal_message(service_url: str, text: str, **extra: Any) -> dict[str, Any
         "id": "1700000000001",
         "timestamp": "2015-12-15T09:00:00.000Z",
         "localTimestamp": "2015-12-15T10:00:00.000+01:00",
-        "localTimezone": "Europe/Geneva",
+        "localTimezone": "Europe/Zurich",
         "serviceUrl": service_url,
         "channelId": "msteams",
         "from": {"id": "29:user-ada", "name": "Ada Lovelace", "aadObjectId": "aad-ada"},
@@ -127,7 +127,7 @@ def personal_message(service_url: str, text: str, **extra: Any) -> dict[str, Any
         "text": text,
         "entities": [
             {"type": "clientInfo", "locale": "en-US", "country": "CH", "platform": "Web",
-             "timezone": "Europe/Geneva"},
+             "timezone": "Europe/Zurich"},
         ],
         "channelData": {"tenant": {"id": TENANT}},
     }  # fmt: skip

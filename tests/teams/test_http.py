@@ -67,7 +67,7 @@ async def test_personal_message_is_answered_with_an_adaptive_card(
     assert (asker.platform, asker.user_id, asker.timezone) == (
         "teams",
         "29:user-ada",
-        "Europe/Geneva",
+        "Europe/Zurich",
     )
     assert asker.key == "teams:29:user-ada"
 
