@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 
 from bot.settings import get_settings
-from bot.teams_app import PLACEHOLDER_BOT_ID
-from bot.teams_package import write_package
+from bot.teams_package import PLACEHOLDER_BOT_ID, write_package
 
 teams_app = typer.Typer(help="Microsoft Teams: the app package.", no_args_is_help=True)
 err = Console(stderr=True)

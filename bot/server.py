@@ -11,7 +11,7 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
-from bot.teams_app import router as teams_router
+from bot.teams_http import router as teams_router
 from storage import places, repo
 from storage.models import Kind, meeting_json
 

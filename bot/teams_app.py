@@ -3,20 +3,19 @@
 `TeamsBot` holds the SDK objects for a process: the connection manager (MSAL, from the SDK's
 `CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*` settings), a FastAPI `CloudAdapter` whose outgoing
 sends are rate-limited and retried (`bot.teams_delivery`), and an `AgentApplication` with its
-state in the database and its handlers from `handlers.teams`. `router` serves
-`POST /api/messages`; JWT authorization applies to that route only.
+state in the database and its handlers from `handlers.teams`. `bot.teams_http` routes
+`POST /api/messages` to `process`, which checks the JWT (that route only).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
@@ -46,8 +45,6 @@ from handlers import teams as handlers
 from storage.agent_storage import DatabaseStorage
 
 log = logging.getLogger(__name__)
-
-PLACEHOLDER_BOT_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def anonymous_allowed(settings: Settings) -> bool:
@@ -195,24 +192,8 @@ def teams_bot(app: FastAPI) -> TeamsBot:
     return bot
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Runs inside the app's own lifespan (after the runtime is ready): build and announce."""
-    log.info(teams_bot(app).describe())
-    yield
-
-
-router = APIRouter(lifespan=_lifespan)
-
-
 @jwt_authorization_decorator
-async def _process(request: Request) -> Response | None:
+async def process(request: Request) -> Response | None:
+    """Run an authorized /api/messages request through the app's bot (see bot.teams_http)."""
     bot: TeamsBot = request.app.state.teams_bot
     return await start_agent_process(request, bot.app, bot.adapter)
-
-
-@router.post("/api/messages", response_model=None)
-async def messages(request: Request) -> Response | None:
-    """Bot Framework activities from Teams (or the Agents Playground)."""
-    teams_bot(request.app)
-    return await _process(request)

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 MANIFEST_VERSION = "1.19"
+PLACEHOLDER_BOT_ID = "00000000-0000-0000-0000-000000000000"
 SCHEMA_URL = (
     "https://developer.microsoft.com/en-us/json-schemas/teams/"
     f"v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"

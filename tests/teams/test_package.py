@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import get_settings
-from bot.teams_app import PLACEHOLDER_BOT_ID
+from bot.teams_package import PLACEHOLDER_BOT_ID
 from tests.teams.conftest import CLIENT_ID
 
 runner = CliRunner()
