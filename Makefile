@@ -16,8 +16,12 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
 
 install: $(VENV)/.synced
 
-# The bot on 127.0.0.1:3000 with SQLite (data/secbot.db) and the seed meetings.
+# The bot on 127.0.0.1:3000 with SQLite (data/secbot.db) and the seed meetings. Without a Teams
+# client id, /api/messages runs in local mode (no token needed) for the Agents Playground.
+TEAMS_CLIENT_ID := CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID
 run: install
+	@if [ -z "$$$(TEAMS_CLIENT_ID)" ] && ! grep -qs '^$(TEAMS_CLIENT_ID)=..*' .env; then \
+		export CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED=true; fi; \
 	$(BIN)/secbot serve
 
 lint: install

@@ -15,6 +15,7 @@ from rich.progress import track
 from rich.table import Table
 
 from bot.cli_prose import import_prose
+from bot.cli_teams import teams_app
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
 from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
@@ -431,6 +432,8 @@ def serve(
         log_level=settings.log_level,
     )
 
+
+app.add_typer(teams_app, name="teams")
 
 if __name__ == "__main__":
     app()

@@ -11,6 +11,7 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.teams_http import router as teams_router
 from storage import places, repo
 from storage.models import Kind, meeting_json
 
@@ -33,6 +34,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         yield
 
     app = FastAPI(title="secbot", lifespan=lifespan)
+    app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
 
     def rt() -> Runtime:
         runtime_: Runtime = app.state.runtime

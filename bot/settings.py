@@ -38,6 +38,29 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
 
+    # --- Microsoft Teams (Agents SDK). The connection settings keep the SDK's own names. ---
+    teams_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"),
+    )
+    teams_client_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"),
+    )
+    teams_tenant_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID"),
+    )
+    teams_anonymous_allowed: bool = Field(
+        default=False,
+        validation_alias=AliasChoices(
+            "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED"
+        ),
+        description="local mode (Agents Playground); ignored with a client id or in production",
+    )
+    teams_max_retries: int = Field(default=4, ge=0, le=10)
+    teams_messages_per_second: int = Field(default=7, ge=1, le=50)
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, v: str) -> str:

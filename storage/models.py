@@ -409,3 +409,37 @@ def deadline_json(d: Deadline) -> dict[str, Any]:
 
 def utcnow_from(now: datetime) -> datetime:
     return now.astimezone(UTC)
+
+
+# --- Microsoft Teams -------------------------------------------------------------------------
+
+
+class TeamsConversation(SQLModel, table=True):
+    """Where the bot can reach a Teams conversation later (reminders after a restart).
+
+    `conversation` holds the Agents SDK's proactive `Conversation` store item: the conversation
+    reference (service URL, ids, tenant) and the few token claims needed to continue it.
+    `user_key` (`teams:<user id>`) is set for 1:1 (personal) conversations only.
+    """
+
+    __tablename__ = "teams_conversation"
+
+    conversation_id: str = SQLField(primary_key=True, max_length=1000)
+    user_key: str | None = SQLField(default=None, max_length=300, index=True)
+    kind: str = SQLField(max_length=20)  # personal | channel | groupChat
+    tenant_id: str | None = SQLField(default=None, max_length=100)
+    team_id: str | None = SQLField(default=None, max_length=300)
+    service_url: str = SQLField(max_length=500)
+    conversation: dict[str, Any] = SQLField(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class AgentState(SQLModel, table=True):
+    """The Agents SDK's key/value state storage (turn, conversation and user state)."""
+
+    __tablename__ = "agent_state"
+
+    key: str = SQLField(primary_key=True, max_length=1000)
+    data: dict[str, Any] = SQLField(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
