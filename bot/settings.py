@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("data")
@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     log_level: str = "info"
 
+    # --- e-mail (iMIP invites; later reminders): SMTP relay and the organizer address -------
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False  # upgrade a plain connection with STARTTLS (usually port 587)
+    smtp_ssl: bool = False  # implicit TLS from the first byte (usually port 465)
+    smtp_timeout: float = 30.0
+    mail_from: str = "Secretariat meetings <secbot@example.org>"  # ORGANIZER, with its CN
+
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SECBOT_SLACK_BOT_TOKEN")
     )
@@ -36,6 +46,12 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> Settings:
+        if self.smtp_ssl and self.smtp_starttls:
+            raise ValueError("set SECBOT_SMTP_SSL or SECBOT_SMTP_STARTTLS, not both")
+        return self
 
     @field_validator("database_url")
     @classmethod

@@ -409,3 +409,75 @@ def deadline_json(d: Deadline) -> dict[str, Any]:
 
 def utcnow_from(now: datetime) -> datetime:
     return now.astimezone(UTC)
+
+
+# --- calendar feeds, subscriptions and invitations (issue 5) ---------------------------------
+
+
+class TargetKind(StrEnum):
+    """What a subscription follows: a region, kind, country or series of meetings, or one."""
+
+    region = "region"
+    kind = "kind"
+    country = "country"
+    series = "series"
+    meeting = "meeting"
+
+
+class InvitationStatus(StrEnum):
+    invited = "invited"  # a REQUEST went out at `sequence`
+    cancelled = "cancelled"  # a CANCEL went out
+    failed = "failed"  # the last send failed (see `last_error`)
+
+
+class FeedToken(SQLModel, table=True):
+    """A private calendar feed's secret. Only its SHA-256 is stored; one live token per user."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_key: str = SQLField(max_length=200, index=True)  # e.g. "slack:U123", "email:a@b.org"
+    token_hash: str = SQLField(max_length=64, unique=True)
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    # last change to what the feed shows beside meetings (a subscription or invitation added or
+    # removed): a removal leaves no row behind to date it, so the time is kept here
+    changed_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Subscription(SQLModel, table=True):
+    """A subscriber follows a target. The subscriber is a user ("slack:U123") or a channel
+    ("slack:C123"); reminder preferences and channel subscriptions reuse these rows, with
+    `alarm_minutes` the per-subscription alarm/reminder offset before the start."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (
+        UniqueConstraint("subscriber", "target_kind", "target", name="uq_subscription"),
+    )
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    subscriber: str = SQLField(max_length=200, index=True)
+    target_kind: str = SQLField(max_length=20)
+    target: str = SQLField(max_length=200)
+    alarm_minutes: int | None = None
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Invitation(SQLModel, table=True):
+    """An e-mail address invited (iMIP) to a meeting, and the SEQUENCE last sent to it."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_invitation"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    meeting_id: str = SQLField(
+        foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=100
+    )
+    email: str = SQLField(max_length=320, index=True)
+    subscriber: str | None = SQLField(default=None, max_length=200, index=True)
+    sequence_sent: int | None = None
+    status: str = SQLField(default=InvitationStatus.invited.value, max_length=20)
+    last_error: str | None = SQLField(default=None, max_length=500)
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))

@@ -33,6 +33,7 @@ X_FIELDS = {
 }
 _STATUS = {"CANCELLED": "cancelled", "TENTATIVE": "planned", "CONFIRMED": "confirmed"}
 CANCELLED_PREFIX = "Cancelled: "
+MONTH_SUFFIX = " (dates to be confirmed)"  # summary of a month-only meeting in secbot's feeds
 
 
 def _event_lines(text: str) -> list[int]:
@@ -82,9 +83,12 @@ def _event_row(event: Any) -> dict[str, Any]:
             raw.setdefault("source", {})[key.removeprefix("source_")] = value
         else:
             raw[key] = value
-    if "city" not in raw and "venue" not in raw and event.get("LOCATION"):
+    own = "X-SECBOT-ID" in event
+    if raw.get("precision") == "month":
+        raw["title"] = raw["title"].removesuffix(MONTH_SUFFIX)
+    if not own and "city" not in raw and "venue" not in raw and event.get("LOCATION"):
         raw["venue"] = str(event.get("LOCATION"))[:200]
-    if "description" not in raw and event.get("DESCRIPTION") and "X-SECBOT-ID" not in event:
+    if "description" not in raw and event.get("DESCRIPTION") and not own:
         raw["description"] = str(event.get("DESCRIPTION"))
     if raw.get("precision") == "month" and "start" in raw:
         raw["start"] = raw["start"][:7]
