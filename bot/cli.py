@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot import cli_feeds
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
 from storage.importers import FORMATS, describe, detect_format, read_file
@@ -271,6 +272,7 @@ def meetings_edit(
             raise _fail(describe(e), 2) from None
         meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
         result = meeting_json(meeting)
+    cli_feeds.after_change(meeting_id, now=now)  # invitees get the update (SEQUENCE + 1)
     if as_json:
         _print_json(result)
     else:
@@ -287,6 +289,7 @@ def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = Non
         except repo.NotFound as e:
             raise _fail(str(e)) from None
         result = meeting_json(meeting)
+    cli_feeds.after_change(meeting_id, now=now)  # invitees get a CANCEL
     if as_json:
         _print_json(result)
     else:
@@ -427,6 +430,9 @@ def serve(
         log_level=settings.log_level,
     )
 
+
+app.add_typer(cli_feeds.feeds_app, name="feeds")
+app.command("invite")(cli_feeds.invite)
 
 if __name__ == "__main__":
     app()
