@@ -209,6 +209,8 @@ def new_calendar(
     span = timezone_range(events)
     if span:
         cal.add_missing_timezones(*span)
+        # zones come from a set: order them by TZID so equal data gives equal bytes
+        cal.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("TZID", ""))))
     return cal
 
 

@@ -26,8 +26,9 @@ from storage import subscriptions as subs
 from storage.models import Kind, Meeting, TargetKind
 
 SUBSCRIBE = re.compile(
-    r"^(?:please\s+)?(?:can you\s+)?(?:subscribe|follow|sign)\s+(?:me\s+)?(?:up\s+)?"
-    r"(?:to|for|on)\s+(?P<target>.+?)[.!?]*$",
+    r"^(?:please\s+)?(?:can you\s+)?"
+    r"(?:(?:subscribe|sign)\s+(?:me\s+)?(?:up\s+)?(?:to|for|on)|follow(?!\s+up\b))"
+    r"\s+(?P<target>.+?)[.!?]*$",
     re.I,
 )
 UNSUBSCRIBE = re.compile(
@@ -113,8 +114,10 @@ def understand_target(session: Session, text: str) -> Target | None:
         if kind:
             return Target(TargetKind.kind, kind, f"{KIND_LABELS[kind].lower()}s")
     series = _series(session)
-    if cleaned.lower() in series:
-        return Target(TargetKind.series, cleaned.lower(), f"the {series[cleaned.lower()]} series")
+    trimmed = re.sub(r"^(?:the|all)\s+|\s+(?:series|meetings|sessions)$", "", raw, flags=re.I)
+    for candidate in (raw.lower(), trimmed.lower(), cleaned.lower()):
+        if candidate in series:
+            return Target(TargetKind.series, candidate, f"the {series[candidate]} series")
     code = places.country_code(cleaned) if cleaned else None
     if code:
         return Target(TargetKind.country, code, f"meetings in {places.country_name(code)}")
