@@ -14,7 +14,19 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    TypeDecorator,
+    UniqueConstraint,
+    case,
+    event,
+    literal,
+    update,
+)
+from sqlalchemy.orm import Session
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -481,3 +493,30 @@ class Invitation(SQLModel, table=True):
     last_error: str | None = SQLField(default=None, max_length=500)
     created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class FeedState(SQLModel, table=True):
+    """One row: a counter raised by every meeting insert, change or delete (and the latest
+    change time), so a feed's version is a primary-key read, not a scan of the meetings."""
+
+    __tablename__ = "feed_state"
+
+    id: int = SQLField(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+
+
+@event.listens_for(Session, "before_flush")
+def _count_meeting_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Raise FeedState.version in the same transaction as any ORM write to a meeting."""
+    changed = [o for o in (*session.new, *session.deleted) if isinstance(o, Meeting)]
+    changed += [o for o in session.dirty if isinstance(o, Meeting) and session.is_modified(o)]
+    if not changed:
+        return
+    latest = max((o.updated_at for o in changed if o.updated_at), default=None)
+    values: dict[str, Any] = {"version": FeedState.version + 1}
+    if latest is not None:
+        stamp = literal(latest, UTCDateTime())
+        column = FeedState.__table__.c.changed_at  # type: ignore[attr-defined]
+        values["changed_at"] = case((column.is_(None) | (column < stamp), stamp), else_=column)
+    session.execute(update(FeedState).where(FeedState.id == 1).values(**values))  # type: ignore[arg-type]
