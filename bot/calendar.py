@@ -1,19 +1,37 @@
-"""iCalendar objects for meetings (icalendar 7): events, calendars, and the X-SECBOT-* fields
-that let secbot's own exports be imported again without losing anything."""
+"""iCalendar objects for meetings (icalendar 7): feed events, calendars and iMIP invites, plus
+the X-SECBOT-* fields that let secbot's own exports be imported again without losing anything.
+
+How meetings become events:
+- a meeting with day precision and no times is all-day: `DTSTART;VALUE=DATE`, and `DTEND` the
+  day after its last day (DTEND is exclusive);
+- a meeting with a start time is timed in its venue's zone (`DTSTART;TZID=...`), with one
+  VTIMEZONE per zone used, cut to the dates the calendar spans; without a zone it is floating;
+- a month-only meeting ("April 2015") spans the whole month as an all-day, transparent (not
+  busy), tentative event whose summary ends "(dates to be confirmed)";
+- an undated meeting is left out: nothing can place it;
+- a cancelled meeting stays, with STATUS:CANCELLED and "Cancelled: " before its summary.
+
+In a published calendar (no METHOD) DTSTAMP is the time the meeting last changed (RFC 5545,
+3.8.7.2), so the same data always serialises to the same bytes; invites stamp the send time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
 from storage import places
-from storage.importers.ics import CANCELLED_PREFIX, MONTH_ONLY_SUFFIX, X_FIELDS
+from storage.importers.ics import CANCELLED_PREFIX, MONTH_SUFFIX, X_FIELDS
 from storage.models import Meeting, Precision, Status
 
 PRODID = "-//secbot//secretariat meetings//EN"
+FEED_NAME = "Secretariat meetings"
+# How often calendar apps should poll (RFC 7986 REFRESH-INTERVAL, and X-PUBLISHED-TTL for
+# Outlook/Apple, which predate it).
+REFRESH = timedelta(hours=6)
 KIND_LABELS = {
     "session": "Session",
     "bureau": "Bureau meeting",
@@ -34,6 +52,16 @@ _ICAL_STATUS = {
     Status.planned: "TENTATIVE",
     Status.postponed: "TENTATIVE",
 }
+_X_PROPERTY = {key: prop for prop, key in X_FIELDS.items()}
+
+
+def is_placeable(m: Meeting) -> bool:
+    """Whether the meeting can go in a calendar (it has at least a month)."""
+    return m.start_date is not None and m.end_date is not None
+
+
+def meeting_link(m: Meeting, base_url: str | None) -> str | None:
+    return f"{base_url.rstrip('/')}/calendar/meeting/{m.id}.ics" if base_url else None
 
 
 def location_text(m: Meeting) -> str:
@@ -42,31 +70,13 @@ def location_text(m: Meeting) -> str:
     return text or ("Online" if m.online else "")
 
 
-def _bounds(m: Meeting) -> tuple[date | datetime, date | datetime]:
-    assert m.start_date is not None and m.end_date is not None
-    if m.start_time and m.precision == Precision.day:
-        zone = ZoneInfo(m.timezone) if m.timezone else None
-        start = datetime.combine(m.start_date, m.start_time, zone)
-        if m.end_time:
-            end = datetime.combine(m.end_date, m.end_time, zone)
-        else:
-            end = start + timedelta(hours=1)
-        return start, end
-    return m.start_date, m.end_date + timedelta(days=1)
-
-
-def _x_values(m: Meeting) -> dict[str, str]:
-    values: dict[str, object] = {
-        "id": m.id, "short_name": m.short_name, "kind": m.kind, "series": m.series,
-        "ordinal": m.ordinal, "status": m.status, "precision": m.precision, "city": m.city,
-        "country": m.country, "region": m.region, "venue": m.venue,
-        "online": "TRUE" if m.online else "FALSE", "hosts": "; ".join(m.hosts or []),
-        "funders": "; ".join(m.funders or []), "partners": "; ".join(m.partners or []),
-        "description": m.description, "source_document": m.source_document,
-        "source_paragraph": m.source_paragraph,
-    }  # fmt: skip
-    by_key = {key: prop for prop, key in X_FIELDS.items()}
-    return {by_key[k]: str(v) for k, v in values.items() if v not in (None, "")}
+def summary_text(m: Meeting) -> str:
+    summary = m.title
+    if m.precision == Precision.month:
+        summary += MONTH_SUFFIX
+    if m.status == Status.cancelled:
+        summary = CANCELLED_PREFIX + summary
+    return summary
 
 
 def description_text(m: Meeting, *, link: str | None = None) -> str:
@@ -87,61 +97,177 @@ def description_text(m: Meeting, *, link: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def meeting_event(m: Meeting, *, stamp: datetime, base_url: str | None = None) -> Event:
-    """The VEVENT of a dated meeting."""
-    start, end = _bounds(m)
-    summary = m.title
-    if m.precision == Precision.month:
-        summary += MONTH_ONLY_SUFFIX
-    if m.status == Status.cancelled:
-        summary = CANCELLED_PREFIX + summary
-    url = f"{base_url.rstrip('/')}/calendar/meeting/{m.id}.ics" if base_url else None
-    categories = [KIND_LABELS.get(m.kind, "Meeting")]
-    if m.region:
-        categories.append(m.region)
+def ical_status(m: Meeting) -> str:
+    if m.precision == Precision.month and m.status != Status.cancelled:
+        return "TENTATIVE"
+    return _ICAL_STATUS.get(Status(m.status), "TENTATIVE")
+
+
+def event_bounds(m: Meeting) -> tuple[date | datetime, date | datetime]:
+    """(DTSTART, DTEND) of a placeable meeting: dates (end exclusive) or zoned date-times."""
+    assert m.start_date is not None and m.end_date is not None
+    if m.start_time and m.precision == Precision.day:
+        zone = ZoneInfo(m.timezone) if m.timezone else None
+        start = datetime.combine(m.start_date, m.start_time, zone)
+        if m.end_time:
+            end = datetime.combine(m.end_date, m.end_time, zone)
+        else:
+            end = datetime.combine(m.end_date, m.start_time, zone) + timedelta(hours=1)
+        return start, end
+    return m.start_date, m.end_date + timedelta(days=1)
+
+
+def categories(m: Meeting) -> list[str]:
+    return [KIND_LABELS.get(m.kind, "Meeting"), *([m.region] if m.region else [])]
+
+
+def machine_fields(m: Meeting) -> dict[str, str]:
+    """The X-SECBOT-* properties: every stored field, so `secbot import` restores the row."""
+    values: dict[str, object] = {
+        "id": m.id, "short_name": m.short_name, "kind": m.kind, "series": m.series,
+        "ordinal": m.ordinal, "status": m.status, "precision": m.precision, "city": m.city,
+        "country": m.country, "region": m.region, "venue": m.venue,
+        "online": "TRUE" if m.online else "FALSE", "hosts": "; ".join(m.hosts or []),
+        "funders": "; ".join(m.funders or []), "partners": "; ".join(m.partners or []),
+        "description": m.description, "source_document": m.source_document,
+        "source_paragraph": m.source_paragraph,
+    }  # fmt: skip
+    return {_X_PROPERTY[k]: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def alarm(minutes: int, summary: str) -> Alarm:
+    """A display alarm `minutes` before the start (VALARM)."""
+    valarm = Alarm()
+    valarm.add("ACTION", "DISPLAY")
+    valarm.add("TRIGGER", timedelta(minutes=-minutes))
+    valarm.add("DESCRIPTION", summary)
+    return valarm
+
+
+def meeting_event(
+    m: Meeting,
+    *,
+    stamp: datetime | None = None,
+    base_url: str | None = None,
+    alarms: Sequence[int] = (),
+    sequence: int | None = None,
+) -> Event:
+    """The VEVENT of a placeable meeting. `stamp` defaults to the meeting's last change."""
+    start, end = event_bounds(m)
+    summary = summary_text(m)
+    link = meeting_link(m, base_url)
     event = Event.new(
         uid=m.uid,
-        sequence=m.sequence,
-        stamp=stamp,
+        sequence=m.sequence if sequence is None else sequence,
+        stamp=stamp or m.updated_at,
         summary=summary,
         start=start,
         end=end,
         location=location_text(m) or None,
-        description=description_text(m, link=url),
-        status=_ICAL_STATUS.get(Status(m.status), "TENTATIVE"),  # type: ignore[arg-type]
-        url=url,
-        categories=categories,
+        description=description_text(m, link=link),
+        status=ical_status(m),  # type: ignore[arg-type]
+        url=link,
+        categories=categories(m),
         last_modified=m.updated_at,
         created=m.created_at,
+        transparency="TRANSPARENT" if m.precision == Precision.month else None,  # type: ignore[arg-type]
     )
-    if m.precision == Precision.month:
-        event.add("TRANSP", "TRANSPARENT")
-    for prop, value in _x_values(m).items():
+    for prop, value in machine_fields(m).items():
         event.add(prop, value)
+    for minutes in sorted(set(alarms)):
+        event.add_component(alarm(minutes, summary))
     return event
+
+
+def timezone_range(events: Iterable[Event]) -> tuple[date, date] | None:
+    """The dates the zoned events span, a day either side: VTIMEZONEs need cover no more."""
+    days = [
+        value.date()
+        for e in events
+        for value in (e.DTSTART, e.DTEND)
+        if isinstance(value, datetime) and value.tzinfo is not None
+    ]
+    if not days:
+        return None
+    return min(days) - timedelta(days=1), max(days) + timedelta(days=1)
+
+
+def new_calendar(
+    events: list[Event], *, name: str, uid: str, method: str | None = None
+) -> Calendar:
+    """A VCALENDAR around `events` with the RFC 7986 feed properties and its VTIMEZONEs."""
+    cal = Calendar.new(
+        prodid=PRODID,
+        name=name,
+        uid=uid,
+        method=method,
+        refresh_interval=None if method else REFRESH,
+        subcomponents=events,
+    )
+    if not method:
+        cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    span = timezone_range(events)
+    if span:
+        cal.add_missing_timezones(*span)
+        # zones come from a set: order them by TZID so equal data gives equal bytes
+        cal.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("TZID", ""))))
+    return cal
 
 
 def meetings_calendar(
     meetings: Iterable[Meeting],
     *,
+    stamp: datetime | None = None,
+    name: str = FEED_NAME,
+    uid: str = "meetings@secbot",
+    base_url: str | None = None,
+    alarms: Mapping[str, Sequence[int]] | None = None,
+) -> Calendar:
+    """A published calendar of the placeable meetings among `meetings`.
+
+    `alarms` maps meeting ids to alarm offsets in minutes (a private feed's VALARMs).
+    """
+    alarms = alarms or {}
+    events = [
+        meeting_event(m, stamp=stamp, base_url=base_url, alarms=alarms.get(m.id, ()))
+        for m in meetings
+        if is_placeable(m)
+    ]
+    return new_calendar(events, name=name, uid=uid)
+
+
+def mailbox(address: str, name: str | None = None, **params: str) -> vCalAddress:
+    """A `mailto:` calendar address with an optional CN and parameters (ROLE, RSVP, ...)."""
+    value = vCalAddress(f"mailto:{address}")
+    if name:
+        value.params["CN"] = name
+    for key, param in params.items():
+        value.params[key] = param
+    return value
+
+
+def invite_calendar(
+    m: Meeting,
+    *,
+    method: str,
+    organizer: tuple[str, str],
+    attendees: Sequence[str],
     stamp: datetime,
-    name: str = "Secretariat meetings",
+    sequence: int,
     base_url: str | None = None,
 ) -> Calendar:
-    """A calendar of the dated meetings among `meetings` (undated ones cannot be placed)."""
-    cal = Calendar.new(
-        prodid=PRODID,
-        name=name,
-        refresh_interval=timedelta(hours=6),
-        subcomponents=[
-            meeting_event(m, stamp=stamp, base_url=base_url)
-            for m in meetings
-            if m.start_date is not None
-        ],
-    )
-    cal.add("X-WR-CALNAME", name)
-    cal.add("X-PUBLISHED-TTL", timedelta(hours=6))
-    years = [e.start.year for e in cal.events]
-    if years:
-        cal.add_missing_timezones(date(min(years), 1, 1), date(max(years) + 1, 12, 31))
-    return cal
+    """An iTIP message (RFC 5546) for one meeting: METHOD REQUEST or CANCEL, with ORGANIZER and
+    one ATTENDEE per address, the meeting's UID and the given SEQUENCE."""
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    event = meeting_event(m, stamp=stamp, base_url=base_url, sequence=sequence)
+    if method == "CANCEL":
+        event["STATUS"] = "CANCELLED"
+    address, cn = organizer
+    event.add("ORGANIZER", mailbox(address, cn))
+    for attendee in attendees:
+        params = {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"}
+        if method == "CANCEL":
+            params = {"ROLE": "REQ-PARTICIPANT"}
+        event.add("ATTENDEE", mailbox(attendee, None, **params))
+    return new_calendar([event], name=m.title, uid=f"invite-{m.uid}", method=method)

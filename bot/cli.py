@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot import cli_feeds
 from bot.cli_prose import import_prose
 from bot.cli_teams import teams_app
 from bot.runtime import Runtime, open_runtime
@@ -273,6 +274,7 @@ def meetings_edit(
             raise _fail(describe(e), 2) from None
         meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
         result = meeting_json(meeting)
+    cli_feeds.after_change(meeting_id, now=now)  # invitees get the update (SEQUENCE + 1)
     if as_json:
         _print_json(result)
     else:
@@ -289,6 +291,7 @@ def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = Non
         except repo.NotFound as e:
             raise _fail(str(e)) from None
         result = meeting_json(meeting)
+    cli_feeds.after_change(meeting_id, now=now)  # invitees get a CANCEL
     if as_json:
         _print_json(result)
     else:
@@ -434,6 +437,8 @@ def serve(
 
 
 app.add_typer(teams_app, name="teams")
+app.add_typer(cli_feeds.feeds_app, name="feeds")
+app.command("invite")(cli_feeds.invite)
 
 if __name__ == "__main__":
     app()

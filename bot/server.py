@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
 from bot.teams_http import router as teams_router
+from handlers.feeds import router as feeds_router
 from storage import places, repo
 from storage.models import Kind, meeting_json
 
@@ -75,4 +76,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             )
             return {"meetings": [meeting_json(m) for m in rows]}
 
+    app.include_router(feeds_router())  # /calendar.ics, /calendar/meeting/…, /calendar/u/…
     return app

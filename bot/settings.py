@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("data")
@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:3000"
     seed_on_start: bool = True
     log_level: str = "info"
+
+    # --- e-mail (iMIP invites; later reminders): SMTP relay and the organizer address -------
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False  # upgrade a plain connection with STARTTLS (usually port 587)
+    smtp_ssl: bool = False  # implicit TLS from the first byte (usually port 465)
+    smtp_timeout: float = 30.0
+    mail_from: str = "Secretariat meetings <secbot@example.org>"  # ORGANIZER, with its CN
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SECBOT_SLACK_BOT_TOKEN")
@@ -69,6 +79,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"SECBOT_DEFAULT_TZ: unknown time zone {v!r}") from None
         return v
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> Settings:
+        if self.smtp_ssl and self.smtp_starttls:
+            raise ValueError("set SECBOT_SMTP_SSL or SECBOT_SMTP_STARTTLS, not both")
+        return self
 
     @field_validator("database_url")
     @classmethod

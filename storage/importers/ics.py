@@ -33,7 +33,7 @@ X_FIELDS = {
 }
 _STATUS = {"CANCELLED": "cancelled", "TENTATIVE": "planned", "CONFIRMED": "confirmed"}
 CANCELLED_PREFIX = "Cancelled: "
-MONTH_ONLY_SUFFIX = " (dates to be confirmed)"
+MONTH_SUFFIX = " (dates to be confirmed)"  # summary of a month-only meeting in secbot's feeds
 
 
 def _event_lines(text: str) -> list[int]:
@@ -83,13 +83,14 @@ def _event_row(event: Any) -> dict[str, Any]:
             raw.setdefault("source", {})[key.removeprefix("source_")] = value
         else:
             raw[key] = value
-    if "X-SECBOT-ID" not in event:  # another calendar's event: read the standard fields
-        if event.get("LOCATION"):
-            raw["venue"] = str(event.get("LOCATION"))[:200]
-        if event.get("DESCRIPTION"):
-            raw["description"] = str(event.get("DESCRIPTION"))
+    own = "X-SECBOT-ID" in event
+    if raw.get("precision") == "month":
+        raw["title"] = raw["title"].removesuffix(MONTH_SUFFIX)
+    if not own and "city" not in raw and "venue" not in raw and event.get("LOCATION"):
+        raw["venue"] = str(event.get("LOCATION"))[:200]
+    if "description" not in raw and event.get("DESCRIPTION") and not own:
+        raw["description"] = str(event.get("DESCRIPTION"))
     if raw.get("precision") == "month" and "start" in raw:
-        raw["title"] = raw["title"].removesuffix(MONTH_ONLY_SUFFIX)
         raw["start"] = raw["start"][:7]
         raw["end"] = raw["end"][:7]
     return raw

@@ -1,0 +1,66 @@
+"""Real servers on 127.0.0.1 with OS-chosen ports, for tests: the ASGI app under uvicorn and
+an SMTP sink (aiosmtpd) that keeps what it receives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import uvicorn
+from aiosmtpd.controller import Controller
+
+
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """Run `app` under uvicorn in a thread; yields its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        thread.join(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@dataclass
+class Mailbox:
+    """Messages an SMTP sink received, parsed, with their envelope recipients."""
+
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class _PortZeroController(Controller):
+    """aiosmtpd's Controller on port 0: learn the bound port before its start-up probe."""
+
+    def _trigger_server(self) -> None:
+        assert self.server is not None
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox()
+    controller = _PortZeroController(box, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield box, controller.port
+    finally:
+        controller.stop()
