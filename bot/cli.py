@@ -428,5 +428,8 @@ def serve(
     )
 
 
+app.command("ask")(__import__("bot.cli_ask", fromlist=["ask"]).ask)
+app.command("chat")(__import__("bot.cli_ask", fromlist=["chat"]).chat)
+
 if __name__ == "__main__":
     app()

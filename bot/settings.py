@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development | production")
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'secbot.db'}")
     now: str | None = Field(default=None, description="fixed 'now' (ISO date or datetime)")
-    default_tz: str = Field(default="Europe/Geneva")
+    default_tz: str = Field(default="Europe/Zurich")  # Geneva keeps Zurich time
     host: str = "127.0.0.1"
     port: int = 3000
     public_url: str = "http://127.0.0.1:3000"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -212,3 +213,134 @@ def data_version(session: Session) -> tuple[int, datetime | None]:
         select(func.count(), func.max(col(Meeting.updated_at))).select_from(Meeting)
     ).one()
     return int(count), latest
+
+
+# --- question answering: one bounded, indexed query per question ------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """What a question asks for, as SQL conditions; empty fields do not filter.
+
+    Places are alternatives (a meeting matches when its city, country or region does, or its
+    country lies in `place_countries`). `words` must each occur somewhere in the meeting's
+    title, series, short name or description; `title_words` (kind qualifiers such as
+    "subregional") must start a word of its title or series.
+    """
+
+    start: date | None = None  # the meeting overlaps [start, end]
+    end: date | None = None
+    before: date | None = None  # began before this day (the past), or undated and held
+    ongoing_or_after: date | None = None  # ends on/after this day, or undated and not yet held
+    cities: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    place_countries: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    series: Sequence[str] = ()
+    short_names: Sequence[str] = ()
+    ordinal: int | None = None
+    online: bool | None = None
+    statuses: Sequence[str] = ()
+    organisations: Sequence[str] = ()  # names as stored in hosts/funders/partners
+    org_roles: Sequence[str] = ("hosts", "funders", "partners")
+    words: Sequence[str] = ()
+    title_words: Sequence[str] = ()
+
+
+def _json_has(column: Any, name: str) -> Any:
+    """A JSON list column contains `name` (text match on its JSON form; both backends)."""
+    import json
+
+    return cast(column, String).like(f"%{json.dumps(name)}%")
+
+
+def _conditions(f: MeetingFilter) -> list[Any]:
+    c: list[Any] = []
+    if f.start is not None:
+        c.append(col(Meeting.end_date) >= f.start)
+    if f.end is not None:
+        c.append(col(Meeting.start_date) <= f.end)
+    if f.before is not None:
+        c.append(
+            or_(
+                col(Meeting.start_date) < f.before,
+                and_(col(Meeting.start_date).is_(None), col(Meeting.status) == Status.held.value),
+            )
+        )
+    if f.ongoing_or_after is not None:
+        c.append(
+            or_(
+                col(Meeting.end_date) >= f.ongoing_or_after,
+                and_(
+                    col(Meeting.start_date).is_(None),
+                    col(Meeting.status).not_in([Status.held.value, Status.cancelled.value]),
+                ),
+            )
+        )
+    place: list[Any] = []
+    if f.cities:
+        place.append(col(Meeting.city).in_(list(f.cities)))
+    if f.countries or f.place_countries:
+        place.append(col(Meeting.country).in_([*f.countries, *f.place_countries]))
+    if f.regions:
+        place.append(col(Meeting.region).in_(list(f.regions)))
+    if place:
+        c.append(or_(*place))
+    if f.kinds:
+        c.append(col(Meeting.kind).in_(list(f.kinds)))
+    if f.series:
+        c.append(col(Meeting.series).in_(list(f.series)))
+    if f.short_names:
+        c.append(col(Meeting.short_name).in_(list(f.short_names)))
+    if f.ordinal is not None:
+        c.append(col(Meeting.ordinal) == f.ordinal)
+    if f.online is not None:
+        c.append(col(Meeting.online) == f.online)
+    if f.statuses:
+        c.append(col(Meeting.status).in_(list(f.statuses)))
+    if f.organisations:
+        columns = {"hosts": Meeting.hosts, "funders": Meeting.funders, "partners": Meeting.partners}
+        c.append(
+            or_(
+                *[
+                    _json_has(columns[role], name)
+                    for role in f.org_roles
+                    for name in f.organisations
+                ]
+            )
+        )
+    for word in f.words:
+        like = f"%{word.lower()}%"
+        c.append(
+            or_(
+                func.lower(col(Meeting.title)).like(like),
+                func.lower(col(Meeting.series)).like(like),
+                func.lower(col(Meeting.short_name)).like(like),
+                func.lower(col(Meeting.description)).like(like),
+            )
+        )
+    for word in f.title_words:
+        starts = [f"{word.lower()}%", f"% {word.lower()}%", f"%-{word.lower()}%"]
+        c.append(
+            or_(
+                *[func.lower(col(Meeting.title)).like(s) for s in starts],
+                *[func.lower(col(Meeting.series)).like(s) for s in starts],
+            )
+        )
+    return c
+
+
+def find_meetings(
+    session: Session, *, where: MeetingFilter, newest_first: bool = False, limit: int = 50
+) -> list[Meeting]:
+    """Meetings matching `where`: soonest first (undated last), or latest first."""
+    start = col(Meeting.start_date)
+    order = (start.is_(None), start.desc() if newest_first else start, col(Meeting.id))
+    query = select(Meeting).where(*_conditions(where)).order_by(*order).limit(limit)
+    return list(session.exec(query))
+
+
+def count_where(session: Session, *, where: MeetingFilter) -> int:
+    query = select(func.count()).select_from(Meeting).where(*_conditions(where))
+    return int(session.exec(query).one())
