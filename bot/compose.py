@@ -21,7 +21,8 @@ from storage.models import Deadline, Meeting
 
 MAX_LIST = 50
 SIDE = 40  # candidates read on each side of today for a one-meeting question
-SINGLE = {"when", "where", "duration", "days_until", "hosts", "funders", "describe"}
+SINGLE = {"when", "where", "duration", "days_until", "hosts", "funders", "partners", "describe"}
+ROLES = ("funders", "hosts", "partners")
 
 
 @dataclass
@@ -52,19 +53,23 @@ def compose(q: Query, *, session: Session) -> Reply:
                 "Sorry, I didn't understand that. " + HELP_TEXT,
             )
     if q.organisations and q.intent not in ("count", "exists", "when", "where"):
-        if not (q.intent in ("funders", "hosts") and not q.plural and _names_meeting(q)):
+        if not (q.intent in ROLES and not q.plural and _names_meeting(q)):
             return _list(q, session, intent="list")
     if q.intent in ("count", "exists", "list"):
         if q.intent == "list" and q.selector and not q.plural and not q.limit:
             return _single(q, session, intent="describe")
         return _list(q, session, intent=q.intent)
-    if q.intent in ("funders", "hosts") and (q.plural or not _names_meeting(q)):
+    if q.intent in ROLES and (q.plural or not _names_meeting(q)):
         return _aggregate_roles(q, session)
     if q.intent in SINGLE:
         if q.plural and not q.selector:
             return _list(q, session, intent=q.intent)
         return _single(q, session, intent=q.intent)
     return _list(q, session, intent="list")
+
+
+def _names_meeting_indexed(q: Query) -> bool:
+    return bool(q.has_place or q.kinds or q.series or q.short_names or q.span or q.organisations)
 
 
 def _names_meeting(q: Query) -> bool:
@@ -92,6 +97,7 @@ def _filter(q: Query, *, words: bool = True) -> repo.MeetingFilter:
         org_roles=(q.org_role,) if q.org_role else ("hosts", "funders", "partners"),
         words=q.terms if words else (),
         title_words=q.title_words,
+        longest_days=q.longest_days,
     )
 
 
@@ -148,8 +154,9 @@ def _side(m: Meeting, today: date) -> str:
 
 
 def _candidates(q: Query, session: Session) -> list[Meeting]:
-    f = _filter(q)
     plain = _filter(q, words=False)
+    # with something indexed to go on, words only rank the candidates; alone, they filter
+    f = plain if _names_meeting_indexed(q) else _filter(q)
     if q.span:
         found, _ = _with_terms(q, session, _timed(q, f), _timed(q, plain), limit=SIDE)
         return found
@@ -245,7 +252,7 @@ def _is_past(m: Meeting, today: date) -> bool:
 def _single_text(q: Query, intent: str, m: Meeting) -> str:
     today = q.today
     past = _is_past(m, today)
-    name = rt.name(m)
+    name = rt.name_in_sentence(m)
     cap = name[0].upper() + name[1:]
     note = rt.status_note(m, today)
     status = f" Status: {note}." if note else ""
@@ -284,6 +291,10 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
             verb = "was funded" if past else "is funded"
             return f"{cap} ({rt.when_where(m)}) {verb} by {rt.join(list(m.funders))}.{source}"
         return f"The report does not say who funds {name} ({rt.when_where(m)}).{source}"
+    if intent == "partners":
+        if m.partners:
+            return f"{cap} ({rt.when_where(m)}) was organised with {rt.join(list(m.partners))}.{source}"
+        return f"The report names no partners for {name} ({rt.when_where(m)}).{source}"
     if intent == "hosts":
         if m.hosts:
             verb = "hosted" if past else "hosts"
@@ -294,9 +305,12 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
         )
     # when / describe
     if m.start_date is None:
-        where = f" {place}" if place else ""
-        host = f" (host: {rt.join(list(m.hosts))})" if m.hosts else ""
-        return f"{cap}: {rt.UNDATED}.{where and ' Place:' + where}{host}.{status}{source}".replace("..", ".")
+        if m.hosts and place and place == rt.join(list(m.hosts)):
+            where = f"; host country {place}"
+        else:
+            where = f"; {place}" if place else ""
+            where += f" (hosted by {rt.join(list(m.hosts))})" if m.hosts else ""
+        return f"{cap}: {rt.UNDATED}{where}.{status}{source}"
     rel = rt.relative(m, today)
     rel_text = f" ({rel})" if rel else ""
     verb = "was" if past else "is"
@@ -318,27 +332,37 @@ def _list(q: Query, session: Session, *, intent: str) -> Reply:
     if q.selector == "first" and not q.limit and found:
         found = found[:1]
     total = len(found)
-    if total > limit or used is plain:
-        total = repo.count_where(session, where=used) if used is not plain else total
+    if total > limit and intent == "count":
+        total = repo.count_where(session, where=used)
     meetings = found[:limit]
-    if intent in ("funders", "hosts"):
-        return _roles_text(q, intent, meetings)
-    if not meetings:
-        return Reply(intent, _nothing(q, session), total=0)
     if newest_first:
         meetings.sort(key=lambda m: (m.start_date is None, m.start_date or date.max))
+    if intent in ROLES:
+        return _roles_text(q, intent, meetings)
+    if intent in SINGLE and len(meetings) == 1:
+        return Reply(intent, _single_text(q, intent, meetings[0]), meetings, total=1)
+    if not meetings:
+        return Reply(intent, _nothing(q, session), total=0)
     noun = _noun(q, plural=total != 1)
     scope = _scope(q)
+    count = str(total) if total <= len(meetings) or intent == "count" else f"{len(meetings)}+"
     lines = "\n".join(rt.line(m, q.today) for m in meetings)
-    more = f"\n…and {total - len(meetings)} more." if total > len(meetings) else ""
+    more = ""
+    if total > len(meetings):
+        more = (
+            f"\n…and {total - len(meetings)} more."
+            if intent == "count"
+            else f"\n…and more: these are the first {len(meetings)}; ask about a shorter time or "
+            "a place to narrow it down."
+        )
     if intent == "count":
         head = f"{total} {noun}{scope}:"
     elif intent == "exists":
-        head = f"Yes, {total} {noun}{scope}:"
+        head = f"Yes, {count} {noun}{scope}:"
     elif intent in ("when", "where"):
-        head = f"{total} {noun}{scope}:"
+        head = f"{count} {noun}{scope}:"
     else:
-        head = f"{noun[0].upper() + noun[1:]}{scope} ({total}):"
+        head = f"{noun[0].upper() + noun[1:]}{scope} ({count}):"
     return Reply(intent, f"{head}\n{lines}{more}", meetings, total=total)
 
 
@@ -346,8 +370,16 @@ def _aggregate_roles(q: Query, session: Session) -> Reply:
     return _list(q, session, intent=q.intent)
 
 
+ROLE_VERBS = {
+    "funders": ("funds", "is funded by", "are funded by", "funder"),
+    "hosts": ("hosts", "is hosted by", "are hosted by", "host"),
+    "partners": ("organised or supported", "is supported by", "are supported by", "partner"),
+}
+
+
 def _roles_text(q: Query, intent: str, meetings: list[Meeting]) -> Reply:
-    role = "funders" if intent == "funders" else "hosts"
+    role = intent
+    what, one_verb, many_verb, singular = ROLE_VERBS[role]
     if not meetings:
         return Reply(intent, f"I found no {_noun(q, plural=True)}{_scope(q)}.")
     names: dict[str, list[Meeting]] = {}
@@ -356,22 +388,19 @@ def _roles_text(q: Query, intent: str, meetings: list[Meeting]) -> Reply:
             names.setdefault(org, []).append(m)
     noun = _noun(q, plural=len(meetings) != 1)
     if not names:
-        what = "funds" if role == "funders" else "hosts"
         return Reply(
             intent,
             f"The report does not say who {what} the {noun}{_scope(q)}.",
             meetings,
         )
-    verb = "are funded by" if role == "funders" else "are hosted by"
-    if len(meetings) == 1:
-        verb = verb.replace("are", "is")
+    verb = one_verb if len(meetings) == 1 else many_verb
     covered = [m for m in meetings if getattr(m, role)]
     lines = "\n".join(
         f"{rt.line(m, q.today)}: {rt.join(list(getattr(m, role)))}" for m in covered
     )
     head = f"The {noun}{_scope(q)} {verb} {rt.join(list(names))}."
     if len(covered) < len(meetings):
-        head += f" (The report names no {role[:-1]} for {len(meetings) - len(covered)} of them.)"
+        head += f" (The report names no {singular} for {len(meetings) - len(covered)} of them.)"
     return Reply(intent, f"{head}\n{lines}", meetings)
 
 
@@ -382,6 +411,9 @@ def _noun(q: Query, *, plural: bool) -> str:
     label = q.kind_label or (", ".join(q.short_names) if q.short_names else None) or "meeting"
     if q.short_names and not q.kind_label:
         return label
+    if q.series and not q.kind_label:
+        series = q.series[0]
+        return series if series.endswith("s") else f"{series} meetings"
     if not plural:
         return label
     if label.endswith("meeting") or label.endswith("workshop") or label.endswith("event"):

@@ -55,11 +55,29 @@ def where(m: Meeting) -> str:
     return text
 
 
+_COMMON_FIRST_WORDS = {
+    "meeting", "meetings", "face-to-face", "joint", "annual", "special", "subregional",
+    "regional", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "session", "workshop", "conference",
+}  # fmt: skip
+
+
 def name(m: Meeting) -> str:
-    """What to call the meeting in a sentence."""
+    """What to call the meeting at the start of a sentence."""
     if m.short_name and m.short_name.lower() not in m.title.lower():
         return f"{m.short_name} ({m.title})"
     return m.title
+
+
+def name_in_sentence(m: Meeting) -> str:
+    """What to call it mid-sentence: 'the third meeting of …', 'the Asia-Pacific regional …'."""
+    text = name(m)
+    first, _, rest = text.partition(" ")
+    if first.lower() in _COMMON_FIRST_WORDS:
+        return f"the {first.lower()} {rest}".strip()
+    if m.short_name and text.startswith(m.short_name):
+        return text
+    return f"the {text}"
 
 
 def status_note(m: Meeting, today: date) -> str:

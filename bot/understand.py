@@ -93,7 +93,7 @@ KIND_PHRASES: dict[str, KindWord] = {
 }
 KIND_PLURALS = {
     "meetings", "workshops", "sessions", "conferences", "events", "retreats", "groups",
-    "seminars", "trainings", "ones", "calls", "teleconferences", "cops", "gatherings",
+    "seminars", "trainings", "ones", "calls", "teleconferences", "gatherings",
 }  # fmt: skip
 GENERIC_NOUNS = {"meeting", "meetings", "event", "events", "gathering", "gatherings", "one", "ones"}
 
@@ -156,7 +156,10 @@ STOPWORDS = set(
     exactly roughly approximately officially already attend attending attended organised
     organized organise organize organising organizing being therefore also either neither
     into between within without via per vs s t d ll re ve m thing things stuff lot lots
-    remaining left rest away from-now ago confirmed
+    remaining left rest away from-now ago confirmed support supports supported supporting
+    partner partners partnered involved involve involving participate participated participating
+    organiser organisers organizer organizers organisation organization organisations
+    organizations responsible behind
     """.split()
 )
 
@@ -205,6 +208,7 @@ class Query:
     statuses: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     limit: int | None = None  # "the next 3 meetings"
+    longest_days: int | None = None  # the store's longest meeting (bounds date scans)
     truncated: bool = False
 
     @property
@@ -292,7 +296,7 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "funders",
         re.compile(
-            r"\bwho\b.*\b(?:fund\w*|sponsor\w*|pay\w*|paid|financ\w*|bankroll\w*)\b"
+            r"\bwho\b.*\b(?:fund\w*|sponsor\w*|pay\w*|paid|financ(?:es|ed|ier|iers)|bankroll\w*)\b"
             r"|\b(?:funders?|sponsors?|donors?|funding)\b(?! of (?:experts|the working group))"
             r"|\bwhich (?:countries|governments|donors|organi[sz]ations) (?:fund|pay|sponsor)"
             r"|\bfunded by whom\b|\bpaid for by\b"
@@ -304,6 +308,13 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
             r"\bwho\b.*\bhost\w*\b|\bhost (?:country|city|government|organi[sz]ation)\b"
             r"|\bwhich (?:country|countries|government|city) (?:is |are |was |were )?host\w*"
             r"|\bthe hosts?\b|\bhosted by whom\b|\binvitation of\b"
+        ),
+    ),
+    (
+        "partners",
+        re.compile(
+            r"\bwho\b.*\b(?:organi[sz]\w*|support\w*|partner\w*|involved|ran|runs|behind)\b"
+            r"|\b(?:organi[sz]ers|partners)\b"
         ),
     ),
     (
@@ -504,6 +515,7 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
     text = text[:MAX_QUESTION]
     folded = normalise(text)
     q = Query(text=text, folded=folded, today=today, truncated=truncated)
+    q.longest_days = vocab.longest_days
     greeting = GREETING.match(folded)
     rest = folded[greeting.end() :].strip() if greeting else folded
     if greeting and not rest.strip(" ?!.,"):
@@ -543,9 +555,16 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
     q.plural = bool(plural_words) or bool(re.search(r"\b(?:all|any|list|which ones)\b", rest))
     if q.intent == "unknown" and (q.has_subject or q.span or q.selector):
         q.intent = "list" if q.plural and not q.selector else "describe"
-    if q.intent == "describe" and q.plural and not q.selector:
+    if q.intent == "describe" and not q.selector and (
+        q.plural or (q.span and not _names_one(q)) or re.search(r"\b(?:left|remaining)\b", rest)
+    ):
         q.intent = "list"
     return q
+
+
+def _names_one(q: Query) -> bool:
+    """Does the question name one particular meeting (a short name, an ordinal, a series)?"""
+    return bool(q.short_names or q.ordinal or q.series)
 
 
 def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> None:

@@ -38,6 +38,7 @@ class Vocabulary:
     organisations: dict[str, str]  # folded → as stored
     org_roles: dict[str, frozenset[str]]  # stored name → {"hosts", "funders", "partners"}
     words: frozenset[str] = field(default_factory=frozenset)  # title/series/description words
+    longest_days: int = 0  # the longest meeting, in days after its first
 
 
 def build(session: Session) -> Vocabulary:
@@ -76,6 +77,7 @@ def build(session: Session) -> Vocabulary:
         organisations=organisations,
         org_roles={k: frozenset(v) for k, v in roles.items()},
         words=frozenset(words),
+        longest_days=repo.longest_meeting_days(session),
     )
 
 
@@ -113,6 +115,8 @@ def vocabulary(session: Session, engine: Engine) -> Vocabulary:
         entry.checked = now
         return entry.vocabulary
     with _lock:
+        if entry is None or entry.version != version:
+            repo.refresh_statistics(engine)
         fresh = _Entry(build(session), version, _generation, now)
         _cache[key] = fresh
     return fresh.vocabulary
