@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import generate  # noqa: E402
-from bot.answer import Asker, answer  # noqa: E402
-from storage import db  # noqa: E402
-from storage.models import Meeting  # noqa: E402
-from storage.seed import load_seed  # noqa: E402
+from benchmarks.synthetic import generate
+from bot.answer import Asker, answer
+from storage import db
+from storage.models import Meeting
+from storage.seed import load_seed
 
 QUESTIONS = [
     "What meetings are coming up?",

@@ -28,7 +28,7 @@ CITIES = [
     ("Canberra", "AU"), ("Amman", "JO"), ("Doha", "QA"), ("Tunis", "TN"), ("Abidjan", "CI"),
 ]  # fmt: skip
 KINDS = [
-    ("workshop", "{region} workshop on {topic}", 30), ("regional_meeting", "{region} regional meeting", 12),
+    ("workshop", "{region} workshop on {topic}", 30), ("regional_meeting", "{region} regional meeting", 12),  # noqa: E501
     ("expert_group", "Meeting of the expert group on {topic}", 15), ("bureau", "Bureau meeting", 8),
     ("working_group", "Working group on {topic}", 10), ("conference", "Conference on {topic}", 8),
     ("session", "Session of the committee", 5), ("retreat", "Staff retreat", 3),
@@ -68,7 +68,11 @@ def generate(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
         topic = rng.choice(TOPICS)
         region = _region(country)
         title = pattern.format(region=region, topic=topic)
-        series = f"{kind.replace('_', ' ')} on {topic}" if kind in ("expert_group", "working_group") else None
+        series = (
+            f"{kind.replace('_', ' ')} on {topic}"
+            if kind in ("expert_group", "working_group")
+            else None
+        )
         ordinal = None
         if series:
             ordinals[series] = ordinals.get(series, 0) + 1

@@ -9,7 +9,6 @@ query against the store (storage.repo.find_meetings) and words the reply (bot.re
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -149,7 +148,3 @@ def _answer_question(text: str, *, engine: Engine, asker: Asker, now: datetime) 
             "characters.)"
         )  # fmt: skip
     return result
-
-
-def is_plain(text: str) -> bool:
-    return bool(re.fullmatch(r"[\w\s?!.,'’-]*", text))

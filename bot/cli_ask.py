@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.answer import Asker
+    from bot.clock import Clock
+    from bot.runtime import Runtime
 
 NowOpt = Annotated[
     str | None,
@@ -18,7 +24,7 @@ TzOpt = Annotated[
 ]
 
 
-def _setup(now: str | None, tz: str | None):  # type: ignore[no-untyped-def]
+def _setup(now: str | None, tz: str | None) -> tuple[Runtime, Clock, Asker]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from bot.answer import Asker
@@ -31,7 +37,9 @@ def _setup(now: str | None, tz: str | None):  # type: ignore[no-untyped-def]
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        typer.echo(f"error: unknown time zone {zone!r} (use an IANA name like Europe/Zurich)", err=True)
+        typer.echo(
+            f"error: unknown time zone {zone!r} (use an IANA name like Europe/Zurich)", err=True
+        )
         raise typer.Exit(2) from None
     try:
         runtime = open_runtime(now=None)
@@ -64,10 +72,8 @@ def chat(now: NowOpt = None, tz: TzOpt = None) -> None:
     from bot.answer import answer
 
     runtime, clock, asker = _setup(now, tz)
-    try:
+    with contextlib.suppress(ImportError):  # no readline on Windows
         import readline  # noqa: F401  (line editing and history for input())
-    except ImportError:  # Windows
-        pass
     interactive = sys.stdin.isatty()
     if interactive:
         sys.stdout.write("secbot: ask me about meetings ('help' for examples, 'quit' to leave).\n")

@@ -46,15 +46,11 @@ def compose(q: Query, *, session: Session) -> Reply:
     if q.unknown_place and not q.has_place:
         what = _noun(q, plural=True)
         return Reply(q.intent, f"I don't know of any {what} in {q.unknown_place}.")
-    if not (q.has_subject or q.span or q.selector or q.tense) or q.intent == "unknown":
-        if q.intent in ("unknown", "describe") and not (q.has_subject or q.span or q.selector):
-            return Reply(
-                "unknown",
-                "Sorry, I didn't understand that. " + HELP_TEXT,
-            )
-    if q.organisations and q.intent not in ("count", "exists", "when", "where"):
-        if not (q.intent in ROLES and not q.plural and _names_meeting(q)):
-            return _list(q, session, intent="list")
+    if q.intent in ("unknown", "describe") and not (q.has_subject or q.span or q.selector):
+        return Reply("unknown", "Sorry, I didn't understand that. " + HELP_TEXT)
+    about_one = q.intent in ROLES and not q.plural and _names_meeting(q)
+    if q.organisations and q.intent not in ("count", "exists", "when", "where") and not about_one:
+        return _list(q, session, intent="list")
     if q.intent in ("count", "exists", "list"):
         if q.intent == "list" and q.selector and not q.plural and not q.limit:
             return _single(q, session, intent="describe")
@@ -119,7 +115,11 @@ def _find(
 
 
 def _with_terms(
-    q: Query, session: Session, f_words: repo.MeetingFilter, f_plain: repo.MeetingFilter, **kw: object
+    q: Query,
+    session: Session,
+    f_words: repo.MeetingFilter,
+    f_plain: repo.MeetingFilter,
+    **kw: object,
 ) -> tuple[list[Meeting], repo.MeetingFilter]:
     """Meetings matching all the question's words; failing that, ranked by the words they have."""
     found = _find(session, f_words, **kw)  # type: ignore[arg-type]
@@ -212,15 +212,10 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
     if q.selector == "next":
         upcoming = [m for m in candidates if m.start_date is None or m.start_date >= today]
         pool = upcoming or candidates
-    elif q.selector == "last":
-        if q.tense == "past" or (q.tense is None and not q.span):
-            done = [m for m in candidates if _side(m, today) == "past"]
-            pool = done or candidates
-    ranked = sorted(pool, key=key)
-    if q.selector is None and q.tense is None and not q.span:
-        # without a tense, what is under way or next beats what is long past, unless words decide
-        pass
-    return ranked
+    elif q.selector == "last" and (q.tense == "past" or (q.tense is None and not q.span)):
+        done = [m for m in candidates if _side(m, today) == "past"]
+        pool = done or candidates
+    return sorted(pool, key=key)
 
 
 def _single(q: Query, session: Session, *, intent: str) -> Reply:
@@ -274,7 +269,7 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
         return f"{cap} {verb} {days} {unit}: {rt.when_where(m)}.{status}{source}"
     if intent == "days_until":
         if m.start_date is None:
-            return f"{cap} has no dates yet ({rt.UNDATED}); {place or 'place not announced'}.{status}{source}"
+            return f"{cap} has no dates yet ({rt.UNDATED}); {place or 'place not announced'}.{status}{source}"  # noqa: E501
         if m.precision == "month":
             months = f"{m.start_date:%B %Y}"
             return f"{cap} is in {months} (exact dates not yet announced), {place}.{source}"
@@ -293,7 +288,7 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
         return f"The report does not say who funds {name} ({rt.when_where(m)}).{source}"
     if intent == "partners":
         if m.partners:
-            return f"{cap} ({rt.when_where(m)}) was organised with {rt.join(list(m.partners))}.{source}"
+            return f"{cap} ({rt.when_where(m)}) was organised with {rt.join(list(m.partners))}.{source}"  # noqa: E501
         return f"The report names no partners for {name} ({rt.when_where(m)}).{source}"
     if intent == "hosts":
         if m.hosts:
@@ -395,9 +390,7 @@ def _roles_text(q: Query, intent: str, meetings: list[Meeting]) -> Reply:
         )
     verb = one_verb if len(meetings) == 1 else many_verb
     covered = [m for m in meetings if getattr(m, role)]
-    lines = "\n".join(
-        f"{rt.line(m, q.today)}: {rt.join(list(getattr(m, role)))}" for m in covered
-    )
+    lines = "\n".join(f"{rt.line(m, q.today)}: {rt.join(list(getattr(m, role)))}" for m in covered)
     head = f"The {noun}{_scope(q)} {verb} {rt.join(list(names))}."
     if len(covered) < len(meetings):
         head += f" (The report names no {singular} for {len(meetings) - len(covered)} of them.)"
@@ -436,9 +429,11 @@ def _scope(q: Query) -> str:
         parts.append(" matching “" + " ".join(q.terms) + "”")
     if q.span:
         label = q.span.label
-        if label in ("today", "tomorrow", "yesterday") or label.startswith(("this ", "next ", "last ")):
+        if label in ("today", "tomorrow", "yesterday") or label.startswith(
+            ("this ", "next ", "last ")
+        ):
             parts.append(f" {label}")
-        elif re.match(r"^\d{1,2} \w+ \d{4}$", label) or label[0].isupper() and "day " in label:
+        elif re.match(r"^\d{1,2} \w+ \d{4}$", label) or (label[0].isupper() and "day " in label):
             parts.append(f" on {label}")
         elif label.startswith(("before", "after", "since", "until", "till", "by", "from")):
             parts.append(f" {label}")
@@ -470,11 +465,15 @@ def _nothing(q: Query, session: Session) -> str:
     if q.span and (q.has_subject or q.kinds):
         hint = _find(session, _filter(q), limit=3)
         if hint:
-            text += " Outside that time: " + "; ".join(
-                f"{rt.name(m)}, {rt.when_where(m)}" for m in hint
-            ) + "."
+            text += (
+                " Outside that time: "
+                + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in hint)
+                + "."
+            )
     elif q.kinds and q.has_place:
         hint = _find(session, replace(_filter(q), kinds=(), title_words=(), online=None), limit=3)
         if hint:
-            text += " There is: " + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in hint) + "."
+            text += (
+                " There is: " + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in hint) + "."
+            )
     return text

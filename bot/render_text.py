@@ -135,5 +135,18 @@ def join(items: list[str]) -> str:
 
 
 def ordinal_word(n: int) -> str:
-    words = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth").split()
+    words = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+    ]
     return words[n - 1] if 1 <= n <= len(words) else f"{n}th"

@@ -103,7 +103,7 @@ def _dateparser(text: str, base: date, prefer: str) -> date | None:
         "PREFER_DAY_OF_MONTH": "first",
     }
     try:
-        parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; the text is then no date
         return None
     return parsed.date() if parsed else None
@@ -199,7 +199,7 @@ def _relative(text: str, today: date, tense: str | None) -> Span | None:
             first, last = date(y, 1, 1), date(y, 12, 31)
         return Span(first, last, f"{m.group(1)} {unit}")
     m = re.fullmatch(
-        rf"(?:in |within |over |during |for )?(?:the )?(next|coming|following|upcoming|past|last|previous) ({_NUM}) ({_UNIT})",
+        rf"(?:in |within |over |during |for )?(?:the )?(next|coming|following|upcoming|past|last|previous) ({_NUM}) ({_UNIT})",  # noqa: E501
         t,
     ) or re.fullmatch(rf"(within|in) (?:the )?({_NUM}) ({_UNIT})", t)
     if m:
@@ -215,7 +215,7 @@ def _relative(text: str, today: date, tense: str | None) -> Span | None:
         d = today - relativedelta(**{unit + "s": n})  # type: ignore[arg-type]
         return Span(d, d, _day_label(d))
     if re.fullmatch(
-        r"(?:left|remaining) (?:this|in the) year|(?:the )?rest of (?:the|this) year|later this year|(?:left|remaining) in \d{4}|(?:the )?rest of \d{4}|by the end of (?:the|this) year|before the end of (?:the|this) year",
+        r"(?:left|remaining) (?:this|in the) year|(?:the )?rest of (?:the|this) year|later this year|(?:left|remaining) in \d{4}|(?:the )?rest of \d{4}|by the end of (?:the|this) year|before the end of (?:the|this) year",  # noqa: E501
         t,
     ):
         year_m = re.search(r"\d{4}", t)
@@ -247,16 +247,16 @@ def _relative(text: str, today: date, tense: str | None) -> Span | None:
 _RELATIVE = (
     r"today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening)"
     r"|(?:this|next|last|the past|past|the coming|coming|the following) (?:week|month|year|weekend)"
-    rf"|(?:(?:in|within|over|during|for) )?(?:the )?(?:next|coming|following|upcoming|past|last|previous) {_NUM} {_UNIT}"
+    rf"|(?:(?:in|within|over|during|for) )?(?:the )?(?:next|coming|following|upcoming|past|last|previous) {_NUM} {_UNIT}"  # noqa: E501
     rf"|(?:within|in) (?:the )?{_NUM} {_UNIT}|{_NUM} {_UNIT} ago"
     r"|(?:left|remaining) (?:this|in the) year|(?:the )?rest of (?:the|this) year|later this year"
-    r"|(?:left|remaining) in \d{4}|(?:the )?rest of \d{4}|(?:by|before) the end of (?:the|this) year"
+    r"|(?:left|remaining) in \d{4}|(?:the )?rest of \d{4}|(?:by|before) the end of (?:the|this) year"  # noqa: E501
     r"|(?:the )?rest of (?:the|this) month|later this month|(?:left|remaining) this month"
     r"|(?:the )?rest of (?:the|this) week|later this week"
     r"|so far this year|this year so far|year to date"
     r"|(?:on |this |next |last )?(?:" + "|".join(WEEKDAYS) + r")"
 )
-_NOW = r"\b(?:right now|now|currently|at the moment|at present|presently|ongoing|under way|underway|this moment|happening now|going on)\b"
+_NOW = r"\b(?:right now|now|currently|at the moment|at present|presently|ongoing|under way|underway|this moment|happening now|going on)\b"  # noqa: E501
 _QUARTER = rf"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?)\s*({_YEAR})?\b"
 
 _RANGE = re.compile(
@@ -264,7 +264,7 @@ _RANGE = re.compile(
     rf"|\b({_POINT}) ?(?:-|–|—|to|until|till|through) ?({_POINT})\b"
 )
 _DAY_RANGE = re.compile(
-    rf"\b(?:between |from )?({_DAY}) ?(?:-|–|—|to|and|until|till|through) ?({_DAY}) ({_MONTH})(?:,? ({_YEAR}))?\b"
+    rf"\b(?:between |from )?({_DAY}) ?(?:-|–|—|to|and|until|till|through) ?({_DAY}) ({_MONTH})(?:,? ({_YEAR}))?\b"  # noqa: E501
 )
 _WEEK_OF = re.compile(rf"\b(?:the )?week (?:of|starting|beginning|commencing)(?: on)? ({_POINT})\b")
 _BOUND = re.compile(rf"\b(before|after|since|until|till|by|from) ({_POINT})\b")
@@ -310,12 +310,14 @@ def find_span(text: str, today: date, tense: str | None) -> Found:
         found.span = Span(today, today, "today")
     m = _DAY_RANGE.search(text)
     if m:
-        last = _point(" ".join(g for g in m.group(3, 2, 4) if g), today, tense)
-        if last:
+        closing = _point(" ".join(g for g in m.group(3, 2, 4) if g), today, tense)
+        if closing:
             day = int(re.sub(r"\D", "", m.group(1)))
-            if 1 <= day <= last[0].day:
-                first = last[0].replace(day=day)
-                found.span = Span(first, last[1], f"{_day_label(first)} – {_day_label(last[1])}")
+            if 1 <= day <= closing[0].day:
+                first = closing[0].replace(day=day)
+                found.span = Span(
+                    first, closing[1], f"{_day_label(first)} – {_day_label(closing[1])}"
+                )
                 found.used.append(m.span())
                 return found
     m = _RANGE.search(text)

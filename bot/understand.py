@@ -105,7 +105,7 @@ CONTINENTS = {
     "antarctica": ("AN",),
 }  # fmt: skip
 EXTRA_REGIONS = {
-    "caribbean": places.LAC, "latin american": places.LAC, "asia pacific region": places.ASIA_PACIFIC,
+    "caribbean": places.LAC, "latin american": places.LAC, "asia pacific region": places.ASIA_PACIFIC,  # noqa: E501
     "central asia": places.CEE, "central asian": places.CEE, "cee region": places.CEE,
     "eastern european": places.CEE, "western european": places.WEOG, "weog": places.WEOG,
     "asian pacific": places.ASIA_PACIFIC, "asia and pacific": places.ASIA_PACIFIC,
@@ -128,39 +128,364 @@ DEMONYMS = {
 
 PLACE_PREPOSITIONS = {"in", "at", "near", "around", "inside", "within", "across", "to", "for"}
 ROLE_WORDS = {
-    "funders": r"\b(?:fund\w*|sponsor\w*|financ(?:e|es|ed|ier|iers)|paid|pays?|paying|donors?|bankroll\w*)\b",
+    "funders": r"\b(?:fund\w*|sponsor\w*|financ(?:e|es|ed|ier|iers)|paid|pays?|paying|donors?|bankroll\w*)\b",  # noqa: E501
     "hosts": r"\b(?:host\w*|invitation)\b",
     "partners": r"\b(?:partner\w*|organi[sz]\w*|support\w*|involved|took part|participat\w*)\b",
 }  # fmt: skip
 
 STOPWORDS = set(
-    """
-    a an the and or but if of to in on at by for with from into onto about as is are was were be
-    been being am do does did done doing have has had having will would shall should can could
-    may might must i me my we us our you your he she it its they them their this that these those
-    there here what whats which who whom whose when where why how many much long soon often
-    any anything anywhere some something all every each other another same such no not nothing
-    only just also too very really please pls plz thanks thank tell know let show list give find
-    see get got want need like look looking say said going go goes gone come comes coming came
-    upcoming up next last first final latest previous past recent recently future planned
-    planning plan plans scheduled schedule happen happens happening happened held hold holds
-    holding take takes taking took place places meet meets meeting meetings met event events
-    on-going ongoing date dates day days week weeks month months year years time times start
-    starts started starting begin begins began end ends ended finish run runs ran last lasts
-    lasted long duration until till before after since during while again still yet ever
-    number count total how-many info information details detail about regarding re
-    hi hello hey ok okay yes yeah sure secbot bot calendar agenda diary programme program
-    where located location venue city country host hosts hosted hosting fund funds funded
-    funding funder funders sponsor sponsors sponsored pay pays paid one ones kind kinds type
-    types sort sorts so then than now currently today tomorrow yesterday whole entire
-    exactly roughly approximately officially already attend attending attended organised
-    organized organise organize organising organizing being therefore also either neither
-    into between within without via per vs s t d ll re ve m thing things stuff lot lots
-    remaining left rest away from-now ago confirmed support supports supported supporting
-    partner partners partnered involved involve involving participate participated participating
-    organiser organisers organizer organizers organisation organization organisations
-    organizations responsible behind
-    """.split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "she",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "whats",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "many",
+        "much",
+        "long",
+        "soon",
+        "often",
+        "any",
+        "anything",
+        "anywhere",
+        "some",
+        "something",
+        "all",
+        "every",
+        "each",
+        "other",
+        "another",
+        "same",
+        "such",
+        "no",
+        "not",
+        "nothing",
+        "only",
+        "just",
+        "also",
+        "too",
+        "very",
+        "really",
+        "please",
+        "pls",
+        "plz",
+        "thanks",
+        "thank",
+        "tell",
+        "know",
+        "let",
+        "show",
+        "list",
+        "give",
+        "find",
+        "see",
+        "get",
+        "got",
+        "want",
+        "need",
+        "like",
+        "look",
+        "looking",
+        "say",
+        "said",
+        "going",
+        "go",
+        "goes",
+        "gone",
+        "come",
+        "comes",
+        "coming",
+        "came",
+        "upcoming",
+        "up",
+        "next",
+        "last",
+        "first",
+        "final",
+        "latest",
+        "previous",
+        "past",
+        "recent",
+        "recently",
+        "future",
+        "planned",
+        "planning",
+        "plan",
+        "plans",
+        "scheduled",
+        "schedule",
+        "happen",
+        "happens",
+        "happening",
+        "happened",
+        "held",
+        "hold",
+        "holds",
+        "holding",
+        "take",
+        "takes",
+        "taking",
+        "took",
+        "place",
+        "places",
+        "meet",
+        "meets",
+        "meeting",
+        "meetings",
+        "met",
+        "event",
+        "events",
+        "on-going",
+        "ongoing",
+        "date",
+        "dates",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "time",
+        "times",
+        "start",
+        "starts",
+        "started",
+        "starting",
+        "begin",
+        "begins",
+        "began",
+        "end",
+        "ends",
+        "ended",
+        "finish",
+        "run",
+        "runs",
+        "ran",
+        "last",
+        "lasts",
+        "lasted",
+        "long",
+        "duration",
+        "until",
+        "till",
+        "before",
+        "after",
+        "since",
+        "during",
+        "while",
+        "again",
+        "still",
+        "yet",
+        "ever",
+        "number",
+        "count",
+        "total",
+        "how-many",
+        "info",
+        "information",
+        "details",
+        "detail",
+        "about",
+        "regarding",
+        "re",
+        "hi",
+        "hello",
+        "hey",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "sure",
+        "secbot",
+        "bot",
+        "calendar",
+        "agenda",
+        "diary",
+        "programme",
+        "program",
+        "where",
+        "located",
+        "location",
+        "venue",
+        "city",
+        "country",
+        "host",
+        "hosts",
+        "hosted",
+        "hosting",
+        "fund",
+        "funds",
+        "funded",
+        "funding",
+        "funder",
+        "funders",
+        "sponsor",
+        "sponsors",
+        "sponsored",
+        "pay",
+        "pays",
+        "paid",
+        "one",
+        "ones",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "sort",
+        "sorts",
+        "so",
+        "then",
+        "than",
+        "now",
+        "currently",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "whole",
+        "entire",
+        "exactly",
+        "roughly",
+        "approximately",
+        "officially",
+        "already",
+        "attend",
+        "attending",
+        "attended",
+        "organised",
+        "organized",
+        "organise",
+        "organize",
+        "organising",
+        "organizing",
+        "being",
+        "therefore",
+        "also",
+        "either",
+        "neither",
+        "into",
+        "between",
+        "within",
+        "without",
+        "via",
+        "per",
+        "vs",
+        "s",
+        "t",
+        "d",
+        "ll",
+        "re",
+        "ve",
+        "m",
+        "thing",
+        "things",
+        "stuff",
+        "lot",
+        "lots",
+        "remaining",
+        "left",
+        "rest",
+        "away",
+        "from-now",
+        "ago",
+        "confirmed",
+        "support",
+        "supports",
+        "supported",
+        "supporting",
+        "partner",
+        "partners",
+        "partnered",
+        "involved",
+        "involve",
+        "involving",
+        "participate",
+        "participated",
+        "participating",
+        "organiser",
+        "organisers",
+        "organizer",
+        "organizers",
+        "organisation",
+        "organization",
+        "organisations",
+        "organizations",
+        "responsible",
+        "behind",
+    ]
 )
 
 # Words that say the question is about the past or the future.
@@ -256,7 +581,11 @@ def tense_of(folded: str) -> str | None:
     if future and not past:
         return "future"
     if past and future:  # "the last meeting held before the next session": the verb decides
-        return "past" if re.search(r"\b(?:was|were|did|happened|held|took place)\b", folded) else "future"
+        return (
+            "past"
+            if re.search(r"\b(?:was|were|did|happened|held|took place)\b", folded)
+            else "future"
+        )
     return None
 
 
@@ -280,7 +609,7 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
         "days_until",
         re.compile(
             r"\bhow (?:many|much) (?:more )?(?:days|weeks|time)\b.*\b(?:until|till|til|before|to go"
-            r"|left|remain\w*|away|from now)\b|\bhow long (?:until|till|til|before|to go|is it until"
+            r"|left|remain\w*|away|from now)\b|\bhow long (?:until|till|til|before|to go|is it until"  # noqa: E501
             r"|do we have|left)\b|\bhow (?:soon|far away|far off)\b|\bdays? (?:left|to go|until"
             r"|till|remaining)\b|\bcount ?down\b|\bhow many (?:days|weeks) (?:is it )?(?:to|away)\b"
         ),
@@ -461,9 +790,7 @@ def _country_phrases() -> dict[str, str]:
     from storage.places import _COUNTRY_ALIASES, _country_index
 
     out = {
-        _spaced(k): v
-        for k, v in _country_index().items()
-        if len(k) > 3 and not re.search(r"\d", k)
+        _spaced(k): v for k, v in _country_index().items() if len(k) > 3 and not re.search(r"\d", k)
     }
     for k, v in _COUNTRY_ALIASES.items():
         if len(k) > 3:
@@ -544,7 +871,7 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         q.selector = None
     m = re.search(
         r"\b(?:next|first|last|latest|upcoming|coming|previous|past)"
-        r" (\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|few|couple of) (?!days?\b|weeks?\b|months?\b|years?\b)",
+        r" (\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|few|couple of) (?!days?\b|weeks?\b|months?\b|years?\b)",  # noqa: E501
         rest,
     )
     if m:
@@ -555,8 +882,12 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
     q.plural = bool(plural_words) or bool(re.search(r"\b(?:all|any|list|which ones)\b", rest))
     if q.intent == "unknown" and (q.has_subject or q.span or q.selector):
         q.intent = "list" if q.plural and not q.selector else "describe"
-    if q.intent == "describe" and not q.selector and (
-        q.plural or (q.span and not _names_one(q)) or re.search(r"\b(?:left|remaining)\b", rest)
+    if (
+        q.intent == "describe"
+        and not q.selector
+        and (
+            q.plural or (q.span and not _names_one(q)) or re.search(r"\b(?:left|remaining)\b", rest)
+        )
     ):
         q.intent = "list"
     return q
@@ -583,7 +914,9 @@ def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> Non
             phrase = " ".join(words[i : i + n])
             entities = lex.phrases.get(phrase)
             if entities is None:
-                entities = lex.phrases.get(" ".join([*words[i : i + n - 1], _stem(words[i + n - 1])]))
+                entities = lex.phrases.get(
+                    " ".join([*words[i : i + n - 1], _stem(words[i + n - 1])])
+                )
             if entities is None and n == 2:
                 entities = lex.phrases.get(squash(phrase))
             if entities and n == 1 and phrase in STOPWORDS and phrase not in all_caps:
@@ -724,14 +1057,12 @@ def _ordinal(q: Query, words: list[str], used: list[bool]) -> None:
         if value is None or used[k]:
             continue
         after = " ".join(words[k + 1 : k + 6])
-        if value == 1 and not re.match(r"(?:\w+ ){0,3}?(?:meeting|session|conference) of\b", after):
-            if not re.match(r"session\b", after):
-                continue  # "the first meeting in 2016" picks the earliest, it is no ordinal
+        names_series = re.match(r"(?:\w+ ){0,3}?(?:meeting|session|conference) of\b", after)
+        if value == 1 and not names_series and not re.match(r"session\b", after):
+            continue  # "the first meeting in 2016" picks the earliest, it is no ordinal
         q.ordinal = value
         used[k] = True
-        if q.selector == "first" and value == 1:
-            q.selector = None
-        elif q.selector and words[k] in ("first",):
+        if (q.selector == "first" and value == 1) or (q.selector and words[k] in ("first",)):
             q.selector = None
         return
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_, union
+from sqlalchemy import String, cast, func, or_, union
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -359,9 +359,9 @@ def find_meetings(
             query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
         for m in session.exec(query):
             dated[m.id] = m
-    found = sorted(dated.values(), key=lambda m: (m.start_date, m.id))
+    found = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
     if newest_first:
-        found.sort(key=lambda m: m.start_date, reverse=True)
+        found.sort(key=lambda m: m.start_date or date.min, reverse=True)
     found = found[:limit]
     undated = _undated(where)
     if len(found) < limit and undated is not None:
@@ -408,6 +408,6 @@ def longest_meeting_days(session: Session) -> int:
         col(Meeting.start_date).is_not(None)
     )
     for start, end in session.exec(query):
-        if end is not None and (end - start).days > longest:
+        if start is not None and end is not None and (end - start).days > longest:
             longest = (end - start).days
     return longest
