@@ -55,10 +55,8 @@ def build(session: Session) -> Vocabulary:
     words: set[str] = set()
     for s in series.values():
         words.update(WORD.findall(places.fold(s)))
-    rows = session.exec(
-        select(
-            col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners), col(Meeting.title)
-        ).distinct()
+    rows = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
+        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners), col(Meeting.title))
     )
     for hosts, funders, partners, title in rows:
         words.update(WORD.findall(places.fold(title)))
