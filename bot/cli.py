@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from bot import cli_feeds
+from bot import cli_ask, cli_feeds
 from bot.cli_prose import import_prose
 from bot.cli_teams import teams_app
 from bot.runtime import Runtime, open_runtime
@@ -439,6 +439,8 @@ def serve(
 app.add_typer(teams_app, name="teams")
 app.add_typer(cli_feeds.feeds_app, name="feeds")
 app.command("invite")(cli_feeds.invite)
+app.command("ask")(cli_ask.ask)
+app.command("chat")(cli_ask.chat)
 
 if __name__ == "__main__":
     app()

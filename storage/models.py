@@ -266,6 +266,11 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         Index("ix_meeting_dates", "start_date", "end_date"),
         Index("ix_meeting_end", "end_date"),
+        # question answering: one equality filter, then a date range in date order
+        Index("ix_meeting_kind_start", "kind", "start_date"),
+        Index("ix_meeting_city_start", "city", "start_date"),
+        Index("ix_meeting_country_start", "country", "start_date"),
+        Index("ix_meeting_region_start", "region", "start_date"),
         UniqueConstraint("uid", name="uq_meeting_uid"),
     )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, or_
+from sqlalchemy import String, cast, func, or_, union
 from sqlmodel import Session, col, select
 
 from storage import places
@@ -316,3 +317,201 @@ def upsert_found_meeting(
     if free != data.id:
         data = data.model_copy(update={"id": free, "uid": f"{free}@secbot"})
     return upsert_meeting(session, data=data, now=now)
+
+
+# --- question answering: one bounded, indexed query per question ------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """What a question asks for, as SQL conditions; empty fields do not filter.
+
+    Places are alternatives (a meeting matches when its city, country or region does, or its
+    country lies in `place_countries`). `words` must each occur somewhere in the meeting's
+    title, series, short name or description; `title_words` (kind qualifiers such as
+    "subregional") must start a word of its title or series.
+    """
+
+    start: date | None = None  # the meeting overlaps [start, end]
+    end: date | None = None
+    before: date | None = None  # began before this day (the past), or undated and held
+    ongoing_or_after: date | None = None  # ends on/after this day, or undated and not yet held
+    cities: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    place_countries: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    series: Sequence[str] = ()
+    short_names: Sequence[str] = ()
+    ordinal: int | None = None
+    online: bool | None = None
+    statuses: Sequence[str] = ()
+    organisations: Sequence[str] = ()  # names as stored in hosts/funders/partners
+    org_roles: Sequence[str] = ("hosts", "funders", "partners")
+    words: Sequence[str] = ()
+    title_words: Sequence[str] = ()
+    longest_days: int | None = None  # the longest meeting's span, to bound date scans
+
+
+def _json_has(column: Any, name: str) -> Any:
+    """A JSON list column contains `name` (text match on its JSON form; both backends)."""
+    import json
+
+    return cast(column, String).like(f"%{json.dumps(name)}%")
+
+
+def _place_arms(f: MeetingFilter) -> list[Any]:
+    """The place alternatives, one indexable condition each (queried separately, then merged)."""
+    arms: list[Any] = []
+    if f.cities:
+        arms.append(col(Meeting.city).in_(list(f.cities)))
+    if f.countries or f.place_countries:
+        arms.append(col(Meeting.country).in_([*f.countries, *f.place_countries]))
+    if f.regions:
+        arms.append(col(Meeting.region).in_(list(f.regions)))
+    return arms or [None]
+
+
+def _conditions(f: MeetingFilter) -> list[Any]:
+    """Conditions on everything but the place and the dates."""
+    c: list[Any] = []
+    if f.kinds:
+        c.append(col(Meeting.kind).in_(list(f.kinds)))
+    if f.series:
+        c.append(col(Meeting.series).in_(list(f.series)))
+    if f.short_names:
+        c.append(col(Meeting.short_name).in_(list(f.short_names)))
+    if f.ordinal is not None:
+        c.append(col(Meeting.ordinal) == f.ordinal)
+    if f.online is not None:
+        c.append(col(Meeting.online) == f.online)
+    if f.statuses:
+        c.append(col(Meeting.status).in_(list(f.statuses)))
+    if f.organisations:
+        columns = {"hosts": Meeting.hosts, "funders": Meeting.funders, "partners": Meeting.partners}
+        c.append(
+            or_(*[_json_has(columns[r], name) for r in f.org_roles for name in f.organisations])
+        )
+    for word in f.words:
+        like = f"%{word.lower()}%"
+        c.append(
+            or_(
+                func.lower(col(Meeting.title)).like(like),
+                func.lower(col(Meeting.series)).like(like),
+                func.lower(col(Meeting.short_name)).like(like),
+                func.lower(col(Meeting.description)).like(like),
+            )
+        )
+    for word in f.title_words:
+        starts = [f"{word.lower()}%", f"% {word.lower()}%", f"%-{word.lower()}%"]
+        c.append(
+            or_(
+                *[func.lower(col(Meeting.title)).like(s) for s in starts],
+                *[func.lower(col(Meeting.series)).like(s) for s in starts],
+            )
+        )
+    return c
+
+
+def _dated(f: MeetingFilter) -> list[Any]:
+    """Date conditions for dated meetings, written so the (start_date, end_date) index bounds
+    the scan: a meeting overlapping day d started between d - longest and d."""
+    start = col(Meeting.start_date)
+    c: list[Any] = [start.is_not(None)]
+    lower = [d for d in (f.start, f.ongoing_or_after) if d is not None]
+    if lower:
+        low = max(lower)
+        c.append(col(Meeting.end_date) >= low)
+        if f.longest_days is not None:
+            c.append(start >= low - timedelta(days=f.longest_days))
+    if f.end is not None:
+        c.append(start <= f.end)
+    if f.before is not None:
+        c.append(start < f.before)
+    return c
+
+
+def _undated(f: MeetingFilter) -> list[Any] | None:
+    """Conditions for meetings without dates, or None when the question rules them out."""
+    if f.start is not None or f.end is not None:
+        return None  # nothing is known to fall in a date range
+    c: list[Any] = [col(Meeting.start_date).is_(None)]
+    if f.before is not None:
+        c.append(col(Meeting.status) == Status.held.value)
+    if f.ongoing_or_after is not None:
+        c.append(col(Meeting.status).not_in([Status.held.value, Status.cancelled.value]))
+    return c
+
+
+def find_meetings(
+    session: Session, *, where: MeetingFilter, newest_first: bool = False, limit: int = 50
+) -> list[Meeting]:
+    """Meetings matching `where`: soonest first (or latest first), undated ones last.
+
+    Each place alternative is its own query (so each uses its (column, start_date) index),
+    merged here; every query is limited.
+    """
+    common = _conditions(where)
+    start = col(Meeting.start_date)
+    order = (start.desc(), col(Meeting.id)) if newest_first else (start, col(Meeting.id))
+    arms = _place_arms(where)
+    dated: dict[str, Meeting] = {}
+    for arm in arms:
+        conditions = [*common, *_dated(where), *([arm] if arm is not None else [])]
+        query = select(Meeting).where(*conditions).order_by(*order).limit(limit)
+        if where.short_names:  # a short name picks a handful of rows; SQLite's stats miss that
+            query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
+        for m in session.exec(query):
+            dated[m.id] = m
+    found = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
+    if newest_first:
+        found.sort(key=lambda m: m.start_date or date.min, reverse=True)
+    found = found[:limit]
+    undated = _undated(where)
+    if len(found) < limit and undated is not None:
+        rest: dict[str, Meeting] = {}
+        for arm in arms:
+            conditions = [*common, *undated, *([arm] if arm is not None else [])]
+            query = select(Meeting).where(*conditions).order_by(col(Meeting.id)).limit(limit)
+            if where.short_names:
+                query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
+            rest.update((m.id, m) for m in session.exec(query))
+        found.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(found)])
+    return found
+
+
+def count_where(session: Session, *, where: MeetingFilter) -> int:
+    """How many meetings match `where` (place alternatives counted once)."""
+    common = _conditions(where)
+    selects = []
+    for dates in (_dated(where), _undated(where)):
+        if dates is None:
+            continue
+        for arm in _place_arms(where):
+            conditions = [*common, *dates, *([arm] if arm is not None else [])]
+            selects.append(select(col(Meeting.id)).where(*conditions))
+    if len(selects) == 1:
+        query = select(func.count()).select_from(selects[0].subquery())
+    else:
+        query = select(func.count()).select_from(union(*selects).subquery())
+    return int(session.exec(query).one())
+
+
+def refresh_statistics(engine: Any) -> None:
+    """Let SQLite's planner know the table (which index narrows most); PostgreSQL's autovacuum
+    does this by itself."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE meeting")
+
+
+def longest_meeting_days(session: Session) -> int:
+    """The most days any meeting spans (bounds date-overlap scans); 0 for an empty store."""
+    longest = 0
+    query = select(col(Meeting.start_date), col(Meeting.end_date)).where(
+        col(Meeting.start_date).is_not(None)
+    )
+    for start, end in session.exec(query):
+        if start is not None and end is not None and (end - start).days > longest:
+            longest = (end - start).days
+    return longest

@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '0004_teams'
-down_revision: str | None = '0002_feeds'
+down_revision: str | None = '0003_question_indexes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

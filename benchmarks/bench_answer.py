@@ -1,0 +1,112 @@
+"""Answer latency in-process on SQLite: the seed data, then 1k and 100k meetings.
+
+Prints JSON: p50/p99/max milliseconds per answer for each store size, over a mix of question
+kinds (lists, single meetings, counts, places, organisations, nothing-found, greetings).
+Run: .venv/bin/python benchmarks/bench_answer.py [--sizes 1000,100000] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synthetic import generate
+from bot.answer import Asker, answer
+from storage import db
+from storage.models import Meeting
+from storage.seed import load_seed
+
+QUESTIONS = [
+    "What meetings are coming up?",
+    "When is the Asia-Pacific regional meeting?",
+    "Where is the regional meeting for Central and Eastern Europe and Central Asia?",
+    "Where is the bureau meeting in January 2016?",
+    "When was the third meeting of the expert group?",
+    "Where did the ad hoc working group of experts on financing meet?",
+    "List the subregional workshops",
+    "Which workshops were held in April 2015?",
+    "When was the Minsk workshop?",
+    "meetings in Kenya",
+    "What happened in Stockholm?",
+    "What is happening now?",
+    "What's on this week?",
+    "How many regional meetings are planned?",
+    "Who funds the regional meetings?",
+    "How many days is the Lusaka meeting?",
+    "When is the meeting in Paris?",
+    "help",
+    "hi",
+    "Which meetings does Switzerland fund?",
+    "How many days until INC7?",
+    "Is there anything in montevido?",
+    "What's on between 15 January and 5 February?",
+    "meetings in Asia",
+    "When is the next meeting?",
+    "When was the last bureau meeting?",
+    "What conferences were there in 2015?",
+    "When was the dental amalgam workshop?",
+]
+NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
+
+
+def build(path: Path, synthetic: int) -> db.Engine:  # type: ignore[name-defined]
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        load_seed(session, now=NOW)
+    rows = list(generate(synthetic)) if synthetic else []
+    with engine.begin() as conn:
+        for i in range(0, len(rows), 5000):
+            conn.execute(Meeting.__table__.insert(), rows[i : i + 5000])  # type: ignore[attr-defined]
+    return engine
+
+
+def measure(engine: db.Engine, rounds: int) -> dict[str, float]:  # type: ignore[name-defined]
+    asker = Asker(timezone="Europe/Zurich")
+    for q in QUESTIONS:  # warm-up: vocabulary, gazetteer, dateparser
+        answer(q, engine=engine, asker=asker, now=NOW)
+    times = []
+    for _ in range(rounds):
+        for q in QUESTIONS:
+            t = time.perf_counter()
+            answer(q, engine=engine, asker=asker, now=NOW)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {
+        "answers": len(times),
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
+        "max_ms": round(times[-1], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,100000")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = build(Path(tmp) / "seed.db", 0)
+        results["seed"] = measure(engine, args.rounds)
+        for size in (int(s) for s in args.sizes.split(",")):
+            engine = build(Path(tmp) / f"n{size}.db", size - 28)
+            results[str(size)] = measure(engine, args.rounds)
+    out: dict[str, object] = {"backend": "sqlite", "results": results}
+    if "1000" in results and "100000" in results:
+        out["ratio_100k_to_1k_p99"] = round(
+            results["100000"]["p99_ms"] / results["1000"]["p99_ms"], 2
+        )
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The names a question can use, built from the store and cached until the meetings change.
+
+Cities, countries, series, short names, organisations (hosts, funders, partners) and the words
+of titles and descriptions. The cache is rebuilt when a flush in this process touches a meeting
+(an SQLAlchemy event) and, for changes made by other processes, when `repo.data_version`
+changes (checked at most every `RECHECK_SECONDS`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, col, select
+
+from storage import places, repo
+from storage.models import Meeting
+
+RECHECK_SECONDS = 5.0
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def squash(text: str) -> str:
+    """'INC 7', 'inc-7', 'INC.7' → 'inc7'."""
+    return re.sub(r"[^a-z0-9]", "", places.fold(text))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    cities: dict[str, str]  # folded name → name as stored
+    countries: frozenset[str]  # alpha-2 codes of meeting countries
+    series: dict[str, str]  # folded → as stored
+    short_names: dict[str, str]  # squashed → as stored
+    organisations: dict[str, str]  # folded → as stored
+    org_roles: dict[str, frozenset[str]]  # stored name → {"hosts", "funders", "partners"}
+    words: frozenset[str] = field(default_factory=frozenset)  # title/series/description words
+    longest_days: int = 0  # the longest meeting, in days after its first
+
+
+def build(session: Session) -> Vocabulary:
+    def distinct(column: Any) -> list[str]:
+        rows = session.exec(select(column).where(column.is_not(None)).distinct())
+        return [r for r in rows if r]
+
+    cities = {places.fold(c): c for c in distinct(col(Meeting.city))}
+    countries = frozenset(distinct(col(Meeting.country)))
+    series = {places.fold(s): s for s in distinct(col(Meeting.series))}
+    short_names = {squash(s): s for s in distinct(col(Meeting.short_name))}
+    organisations: dict[str, str] = {}
+    roles: dict[str, set[str]] = {}
+    words: set[str] = set()
+    for s in series.values():
+        words.update(WORD.findall(places.fold(s)))
+    rows = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
+        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners), col(Meeting.title))
+    )
+    for hosts, funders, partners, title in rows:
+        words.update(WORD.findall(places.fold(title)))
+        for role, names in (("hosts", hosts), ("funders", funders), ("partners", partners)):
+            for name in names or []:
+                organisations[places.fold(name)] = name
+                roles.setdefault(name, set()).add(role)
+    for description in session.exec(select(col(Meeting.description)).distinct()):
+        if description:
+            words.update(WORD.findall(places.fold(description)))
+    return Vocabulary(
+        cities=cities,
+        countries=countries,
+        series=series,
+        short_names=short_names,
+        organisations=organisations,
+        org_roles={k: frozenset(v) for k, v in roles.items()},
+        words=frozenset(words),
+        longest_days=repo.longest_meeting_days(session),
+    )
+
+
+@dataclass
+class _Entry:
+    vocabulary: Vocabulary
+    version: Any
+    generation: int
+    checked: float
+
+
+_cache: dict[str, _Entry] = {}
+_lock = threading.Lock()
+_generation = 0
+
+
+@event.listens_for(Session, "after_flush")
+def _meetings_changed(session: Session, _context: Any) -> None:
+    global _generation
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Meeting):
+            _generation += 1
+            return
+
+
+def vocabulary(session: Session, engine: Engine) -> Vocabulary:
+    """The cached vocabulary of `engine`'s store, rebuilt when the meetings changed."""
+    key = engine.url.render_as_string(hide_password=False)
+    now = time.monotonic()
+    entry = _cache.get(key)
+    if entry and entry.generation == _generation and now - entry.checked < RECHECK_SECONDS:
+        return entry.vocabulary
+    version = repo.data_version(session)
+    if entry and entry.generation == _generation and entry.version == version:
+        entry.checked = now
+        return entry.vocabulary
+    with _lock:
+        if entry is None or entry.version != version:
+            repo.refresh_statistics(engine)
+        fresh = _Entry(build(session), version, _generation, now)
+        _cache[key] = fresh
+    return fresh.vocabulary
+
+
+def clear() -> None:
+    _cache.clear()
