@@ -78,6 +78,7 @@ class ProseResult:
 # ---------------------------------------------------------------------------- date roles
 
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'()-]{1,40},\s*)?$")
+_DATELINE_END = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?(?:[-–—:.]|$)")
 _DEADLINE_BEFORE = re.compile(
     r"\b(?:by|before|no later than|not later than|deadline(?: is| of| for \w+(?: \w+)?)?|"
     r"due(?: on| by)?|closes? on|prior to|until)\s*:?\s*(?:(?:Monday|Tuesday|Wednesday|"
@@ -116,7 +117,7 @@ def _role(sentence: str, d: DateMention, context: str, has_place: bool) -> str:
     before, after = sentence[: d.begin], sentence[d.stop :]
     if d.precision == "period" or d.days > 45:
         return "other"
-    if _DATELINE.match(before) and re.match(r"^\s*(?:[-–—:.]|$)", after):
+    if _DATELINE.match(before) and _DATELINE_END.match(after):
         return "document"
     if _DOCUMENT_BEFORE.search(before[-60:]):
         return "document"
@@ -148,9 +149,7 @@ def document_date(doc: Document) -> date | None:
         for d in mentions:
             if d.precision != "day" or not d.year_given or d.days > 1:
                 continue
-            if _DATELINE.match(block.text[: d.begin]) and re.match(
-                r"^\s*(?:[-–—:.]|$)", block.text[d.stop :]
-            ):
+            if _DATELINE.match(block.text[: d.begin]) and _DATELINE_END.match(block.text[d.stop :]):
                 return d.start
     for block in doc.blocks:  # "Last updated on 2 July 2018", "Date: 4 July 2017"
         mentions, _ = find_dates(block.text)
@@ -187,6 +186,7 @@ class _Reader:
     warnings: list[str] = field(default_factory=list)
     section_notes: list[tuple[Block, bool, list[str], list[str]]] = field(default_factory=list)
     last_year: int | None = None
+    undated: tuple[str, Phrase, PlaceHit] | None = None  # (sentence, phrase, place)
 
     def where(self, block: Block) -> str:
         return f"{self.doc.name}:{block.line}"
@@ -222,8 +222,9 @@ class _Reader:
                 self.deadline(block, sentence, d)
         if not meeting_mentions:
             self.note_section(block, sentence)
+            self.remember_undated(block, sentence, hits)
             return
-        places_for = _assign_places(meeting_mentions, hits)
+        places_for = _assign_places(sentence, meeting_mentions, hits)
         previous: Phrase | None = None
         for i, d in enumerate(meeting_mentions):
             start = meeting_mentions[i - 1].stop if i else 0
@@ -231,16 +232,37 @@ class _Reader:
             phrase = _phrase(sentence, start, d, stop, hits) or previous
             previous = phrase
             place = places_for.get(i)
-            fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions))
+            named_in = sentence
+            if place is None and self.undated and _anaphoric(phrase):
+                # "… concluded COP-2 in Geneva. The meeting, which opened on 19 November, …"
+                named_in, phrase, place = self.undated
+            fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions),
+                                   named_in=named_in)  # fmt: skip
             self.found.append(_Found(d, block, sentence, place, phrase, fields))
+        self.undated = None
+
+    def remember_undated(self, block: Block, sentence: str, hits: list[PlaceHit]) -> None:
+        """A named meeting with a place and no date, which "the meeting" may date next."""
+        placed = [h for h in hits if not h.online and (h.city or h.venue)]
+        heads = [m for m in MEETING_NOUN.finditer(sentence)
+                 if not any(h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
+        if block.kind == "heading" or not placed or not heads:
+            self.undated = None
+            return
+        head = heads[0]
+        where = min(placed, key=lambda h: (h.begin < head.end(), abs(h.begin - head.end())))
+        phrase = _outer(
+            sentence, [head], where.begin if where.begin > head.end() else len(sentence)
+        )
+        self.undated = None if _anaphoric(phrase) else (sentence, phrase, where)
 
     # -- one meeting
 
     def describe(
         self, block: Block, sentence: str, d: DateMention, phrase: Phrase | None,
-        place: PlaceHit | None, siblings: int,
+        place: PlaceHit | None, siblings: int, named_in: str,
     ) -> dict[str, Any]:  # fmt: skip
-        title, body, ordinal = self.title(block, sentence, phrase, place)
+        title, body, ordinal = self.title(block, named_in, phrase, place)
         kind = (
             kind_of(title)
             or kind_of(block.heading or "")
@@ -262,7 +284,8 @@ class _Reader:
                 series = section_body
             else:
                 series = body
-        said = sentence if siblings > 1 or not block.intro else f"{sentence} {block.intro}"
+        said = _clause(sentence, d)
+        said = said if siblings > 1 or not block.intro else f"{said} {block.intro}"
         status = status_of(said)
         if status == "held" and self.doc_date and d.start > self.doc_date:
             status = None
@@ -336,8 +359,12 @@ class _Reader:
                 body = self.known_body(body)
             if body:
                 text = f"{singular(text)} of the {body}"
-            elif block.heading and MEETING_NOUN.search(block.heading) and ordinal is None:
-                text = singular(block.heading)
+            elif (
+                block.heading
+                and singular(phrase.head).lower() in block.heading.lower()
+                and ordinal is None
+            ):
+                text = singular(block.heading)  # "the workshop" under "Subregional workshops"
         elif phrase.head.lower().endswith("s"):
             text = singular(text)
         return capitalise(_tidy(text)), body, ordinal
@@ -416,6 +443,24 @@ def _cover_title(headings: list[str], line: str) -> str | None:
     return title
 
 
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+|\s+)(?:and|but|while|whereas)\s+(?=(?:a|an|the|its|their)\s)|;\s+"
+)
+
+
+def _clause(sentence: str, d: DateMention) -> str:
+    """The clause a date sits in: "…held a webinar on 24 April 2018, and a meeting of its
+    project group was postponed" → the webinar's clause."""
+    begin, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= d.begin:
+            begin = m.end()
+        elif m.start() >= d.stop:
+            end = m.start()
+            break
+    return sentence[begin:end]
+
+
 _RUN_IN = re.compile(r"^([^:.;]{3,80}):\s+([^:]+;[^:]+?)\.?$")
 
 
@@ -489,12 +534,29 @@ def _outer(sentence: str, heads: list[re.Match[str]], limit: int) -> Phrase:
     return phrase
 
 
-def _assign_places(mentions: list[DateMention], hits: list[PlaceHit]) -> dict[int, PlaceHit]:
+def _anaphoric(phrase: Phrase | None) -> bool:
+    """ "The meeting", "this session": a meeting named before, not a new one."""
+    return (
+        phrase is not None
+        and phrase.determiner in ("the", "this", "that")
+        and phrase.text.lower() == phrase.head.lower()
+    )
+
+
+def _bracketed(sentence: str, d: DateMention, hit: PlaceHit) -> int:
+    """A penalty for a place after a date written in brackets: "in Lima, Peru (10–12 …)"."""
+    return 1000 if sentence[d.begin - 1 : d.begin] == "(" and hit.begin >= d.stop else 0
+
+
+def _assign_places(
+    sentence: str, mentions: list[DateMention], hits: list[PlaceHit]
+) -> dict[int, PlaceHit]:
     """Each place goes to the nearest meeting date; each date keeps its best place (a city or
     venue before a bare country or 'online', then the nearest)."""
     assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
     for hit in hits:
-        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0), i) for i, d in enumerate(mentions)]
+        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0) + _bracketed(sentence, d, hit), i)
+                for i, d in enumerate(mentions)]  # fmt: skip
         gap, index = min(gaps)
         assigned.setdefault(index, []).append((gap, hit))
     best: dict[int, PlaceHit] = {}
@@ -600,19 +662,23 @@ _ALONGSIDE = re.compile(
 )
 
 
+def _days_apart(a: DateMention, b: DateMention) -> int:
+    return max((a.start - b.end).days, (b.start - a.end).days)
+
+
 def _inherit_places(found: list[_Found]) -> None:
     """A meeting with no place of its own, said to be held alongside ("preceded by",
-    "at the same venue") the placed meeting read just before it, within three days of it,
-    is held where that one is."""
+    "at the same venue") a placed meeting read before it, within three days of it,
+    is held where the nearest such meeting in time is."""
     for i, f in enumerate(found):
         if f.place is not None or not _ALONGSIDE.search(f.sentence):
             continue
         placed = [p for p in found[:i] if p.place is not None and not p.place.online]
         if not placed:
             continue
-        p, place = placed[-1], placed[-1].place
-        gap = max((f.mention.start - p.mention.end).days, (p.mention.start - f.mention.end).days)
-        if gap <= 3 and place is not None:
+        nearest = min(reversed(placed), key=lambda p: _days_apart(f.mention, p.mention))
+        place = nearest.place
+        if _days_apart(f.mention, nearest.mention) <= 3 and place is not None:
             f.place = place
             f.fields.update(city=place.city, country=place.country, timezone=place.timezone,
                             online=False)  # fmt: skip

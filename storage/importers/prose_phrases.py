@@ -50,7 +50,7 @@ def ordinal_value(word: str) -> int | None:
 MEETING_NOUN = re.compile(
     r"\b(?:meetings?|sessions?|workshops?|conferences?|seminars?|retreats?|consultations?|"
     r"symposi(?:um|a)|webinars?|forums?|dialogues?|summits?|events?|"
-    r"trainings?|training courses?|round ?tables?|roundtables?|congress(?:es)?|"
+    r"training courses?|trainings?|round ?tables?|roundtables?|congress(?:es)?|"
     r"plenar(?:y|ies)|briefings?|hearings?|exhibitions?|expert groups?|working groups?|"
     r"(?:COP|CMP|CMA|MOP|INC|OEWG|SBSTTA|SBSTA|SBI|CRIC|ICCM|IPBES|UNEA|CST)[- ]?\d{1,2})\b",
     re.IGNORECASE,
@@ -407,6 +407,7 @@ _STATUS_RULES = [
     ("held", re.compile(
         r"\b(?:was|were|has been|have been|had been) (?:held|convened|organi[sz]ed|hosted)|"
         r"\btook place\b|\bmet\b|\bheld\b|\bconvened\b|\bgathered\b|\battended\b|\btook part\b|"
+        r"\borgani[sz]ed\b|\bhosted\b|"
         r"\bparticipated\b|\bconcluded\b|\bopened\b", re.I)),
 ]  # fmt: skip
 

@@ -108,6 +108,12 @@ _STRONG_BEFORE = re.compile(
     r"(?:the\s+(?:city|capital)\s+of\s+)?|[,;:|(–—]\s*|^\s*)$",
     re.IGNORECASE,
 )
+# "the regional centre in Beijing" (lower case: a seat, not a venue's name) says where an
+# office is, not where a meeting meets.
+_SEAT_BEFORE = re.compile(
+    r"(?<!\bat\s)(?<!\bat the\s)\b(?:centre|center|office|embassy|university|institute|"
+    r"ministry|based|located)\s+in\s+$"
+)
 _COUNTRY_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 # Capitalised words that are also cities but never mean one in a secretariat's prose.
 _NOT_CITIES = {
@@ -221,6 +227,8 @@ def find_places(text: str) -> list[PlaceHit]:
         pinned = _country_after(after)
         if not _STRONG_BEFORE.search(before) and pinned is None:
             continue
+        if _SEAT_BEFORE.search(before):
+            continue  # "the regional centre in Beijing" says where the centre is
         city = _city(name, pinned)
         if city is None and pinned is not None:
             city = _city(name, None)
@@ -228,7 +236,8 @@ def find_places(text: str) -> list[PlaceHit]:
         if city is None:
             continue
         taken.append((begin, end))
-        hits.append(PlaceHit(begin, end, name, name, city.country, city.timezone))
+        written = city.name if name.isupper() else name  # "GENEVA, 4 July 2017 –"
+        hits.append(PlaceHit(begin, end, name, written, city.country, city.timezone))
     for m in ONLINE.finditer(text):
         hits.append(PlaceHit(m.start(), m.end(), m.group(0), online=True))
     return _place_venues(venues, sorted(hits, key=lambda h: h.begin))
