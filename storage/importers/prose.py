@@ -47,10 +47,12 @@ from storage.importers.prose_phrases import (
     is_generic,
     kind_of,
     meeting_phrase,
+    named_bodies,
     ordinal_value,
     region_in,
     singular,
     status_of,
+    subject_body,
 )
 from storage.importers.prose_places import PlaceHit, find_places
 from storage.importers.prose_text import (
@@ -76,6 +78,7 @@ class ProseResult:
 # ---------------------------------------------------------------------------- date roles
 
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'()-]{1,40},\s*)?$")
+_DATELINE_END = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?(?:[-–—:.]|$)")
 _DEADLINE_BEFORE = re.compile(
     r"\b(?:by|before|no later than|not later than|deadline(?: is| of| for \w+(?: \w+)?)?|"
     r"due(?: on| by)?|closes? on|prior to|until)\s*:?\s*(?:(?:Monday|Tuesday|Wednesday|"
@@ -114,7 +117,7 @@ def _role(sentence: str, d: DateMention, context: str, has_place: bool) -> str:
     before, after = sentence[: d.begin], sentence[d.stop :]
     if d.precision == "period" or d.days > 45:
         return "other"
-    if _DATELINE.match(before) and re.match(r"^\s*(?:[-–—:.]|$)", after):
+    if _DATELINE.match(before) and _DATELINE_END.match(after):
         return "document"
     if _DOCUMENT_BEFORE.search(before[-60:]):
         return "document"
@@ -144,13 +147,19 @@ def document_date(doc: Document) -> date | None:
     for block in doc.blocks[:25]:
         mentions, _ = find_dates(block.text)
         for d in mentions:
-            if d.precision != "day" or not d.year_given:
+            if d.precision != "day" or not d.year_given or d.days > 1:
                 continue
-            if _DATELINE.match(block.text[: d.begin]) and re.match(
-                r"^\s*(?:[-–—:.]|$)", block.text[d.stop :]
-            ):
+            if _DATELINE.match(block.text[: d.begin]) and _DATELINE_END.match(block.text[d.stop :]):
+                return d.start
+    for block in doc.blocks:  # "Last updated on 2 July 2018", "Date: 4 July 2017"
+        mentions, _ = find_dates(block.text)
+        for d in mentions:
+            if d.precision == "day" and _STAMPED.search(block.text[: d.begin]):
                 return d.start
     return None
+
+
+_STAMPED = re.compile(r"(?:\b(?:last\s+)?(?:updated|modified)(?:\s+on)?|^\s*Date)\s*:?\s*$", re.I)
 
 
 # ---------------------------------------------------------------------------- the reading
@@ -171,21 +180,28 @@ class _Reader:
     doc: Document
     doc_date: date | None
     acronyms: dict[str, str]
+    bodies: dict[str, str] = field(default_factory=dict)
     found: list[_Found] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     section_notes: list[tuple[Block, bool, list[str], list[str]]] = field(default_factory=list)
     last_year: int | None = None
+    undated: tuple[str, Phrase, PlaceHit] | None = None  # (sentence, phrase, place)
 
     def where(self, block: Block) -> str:
         return f"{self.doc.name}:{block.line}"
 
     def read(self) -> None:
+        headings: list[str] = []  # the run of headings just above
         for block in self.doc.blocks:
             if block.kind == "heading":
+                if (title := _cover_title(headings, block.text)) is not None:
+                    self.read_sentence(block, f"{title}, {block.text}")
+                headings.append(block.text)
                 continue
-            sentences = [block.text] if block.kind == "item" else split_sentences(block.text)
-            for sentence in sentences:
+            # a long title line is a paragraph, but without a full stop it is still a title
+            headings = [] if block.text.rstrip().endswith((".", ";", ":")) else [block.text]
+            for sentence in _sentences(block):
                 self.read_sentence(block, sentence)
 
     def read_sentence(self, block: Block, sentence: str) -> None:
@@ -206,8 +222,9 @@ class _Reader:
                 self.deadline(block, sentence, d)
         if not meeting_mentions:
             self.note_section(block, sentence)
+            self.remember_undated(block, sentence, hits)
             return
-        places_for = _assign_places(meeting_mentions, hits)
+        places_for = _assign_places(sentence, meeting_mentions, hits)
         previous: Phrase | None = None
         for i, d in enumerate(meeting_mentions):
             start = meeting_mentions[i - 1].stop if i else 0
@@ -215,16 +232,37 @@ class _Reader:
             phrase = _phrase(sentence, start, d, stop, hits) or previous
             previous = phrase
             place = places_for.get(i)
-            fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions))
+            named_in = sentence
+            if place is None and self.undated and _anaphoric(phrase):
+                # "… concluded COP-2 in Geneva. The meeting, which opened on 19 November, …"
+                named_in, phrase, place = self.undated
+            fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions),
+                                   named_in=named_in)  # fmt: skip
             self.found.append(_Found(d, block, sentence, place, phrase, fields))
+        self.undated = None
+
+    def remember_undated(self, block: Block, sentence: str, hits: list[PlaceHit]) -> None:
+        """A named meeting with a place and no date, which "the meeting" may date next."""
+        placed = [h for h in hits if not h.online and (h.city or h.venue)]
+        heads = [m for m in MEETING_NOUN.finditer(sentence)
+                 if not any(h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
+        if block.kind == "heading" or not placed or not heads:
+            self.undated = None
+            return
+        head = heads[0]
+        where = min(placed, key=lambda h: (h.begin < head.end(), abs(h.begin - head.end())))
+        phrase = _outer(
+            sentence, [head], where.begin if where.begin > head.end() else len(sentence)
+        )
+        self.undated = None if _anaphoric(phrase) else (sentence, phrase, where)
 
     # -- one meeting
 
     def describe(
         self, block: Block, sentence: str, d: DateMention, phrase: Phrase | None,
-        place: PlaceHit | None, siblings: int,
+        place: PlaceHit | None, siblings: int, named_in: str,
     ) -> dict[str, Any]:  # fmt: skip
-        title, body, ordinal = self.title(block, sentence, phrase, place)
+        title, body, ordinal = self.title(block, named_in, phrase, place)
         kind = (
             kind_of(title)
             or kind_of(block.heading or "")
@@ -246,7 +284,8 @@ class _Reader:
                 series = section_body
             else:
                 series = body
-        said = sentence if siblings > 1 or not block.intro else f"{sentence} {block.intro}"
+        said = _clause(sentence, d)
+        said = said if siblings > 1 or not block.intro else f"{said} {block.intro}"
         status = status_of(said)
         if status == "held" and self.doc_date and d.start > self.doc_date:
             status = None
@@ -315,12 +354,18 @@ class _Reader:
             if body:
                 text = f"{text} of the {body}"
         elif is_generic(phrase) and body is None:
-            body = section_body or None
+            body = subject_body(sentence, phrase.begin) or section_body or None
+            if body is not None and len(body.split()) <= 2:
+                body = self.known_body(body)
             if body:
                 text = f"{singular(text)} of the {body}"
-            elif block.heading and MEETING_NOUN.search(block.heading) and ordinal is None:
-                text = singular(block.heading)
-        elif phrase.head.lower().endswith("s") and text.lower().startswith(phrase.head.lower()):
+            elif (
+                block.heading
+                and singular(phrase.head).lower() in block.heading.lower()
+                and ordinal is None
+            ):
+                text = singular(block.heading)  # "the workshop" under "Subregional workshops"
+        elif phrase.head.lower().endswith("s"):
             text = singular(text)
         return capitalise(_tidy(text)), body, ordinal
 
@@ -330,6 +375,12 @@ class _Reader:
             series = f.fields.get("series")
             if series and " " in series and head_noun(series) == head_noun(body):
                 return str(series)
+        expanded = {v: k for k, v in self.acronyms.items()}.get(body)
+        if expanded:  # "SBI" → "subsidiary body for implementation", as the document writes it
+            m = re.search(re.escape(expanded).replace(r"\ ", r"\s+"), self.doc.text, re.I)
+            return m.group(0) if m else expanded
+        if body[:1].isupper() and len(body.split()) == 1:  # "the Committee": its full name
+            return self.bodies.get(head_noun(body), body)
         return body
 
     # -- deadlines and section-wide statements
@@ -364,12 +415,64 @@ class _Reader:
         )
         if not m:
             return
-        near = sentence[: m.end() + 40]  # "The meetings are being funded through …"
+        near = sentence[: m.end() + 120]  # "The meetings are being funded through …"
         if not (HOST_TRIGGER.search(near) or FUNDER_TRIGGER.search(near)):
             return
         hosts, funders = hosts_in(sentence), funders_in(sentence)
         if hosts or funders:
             self.section_notes.append((block, m.group(1).endswith("s"), hosts, funders))
+
+
+_GENERIC_TITLE = re.compile(r"^(?:[\w-]+\s+){0,2}(?:meeting|session)$", re.I)
+
+
+def _cover_title(headings: list[str], line: str) -> str | None:
+    """The meeting a cover page announces: "Eighth meeting" under "Conference of the Parties
+    to the Stockholm Convention", then "Geneva, 24 April–5 May 2017" (a dateline of several
+    days, where a document's own date is one day)."""
+    mentions, _ = find_dates(line)
+    if len(mentions) != 1 or not headings or not MEETING_NOUN.search(headings[-1]):
+        return None
+    d = mentions[0]
+    if d.days < 2 or line[d.stop :].strip() or not _DATELINE.match(line[: d.begin]):
+        return None
+    title = headings[-1]
+    if _GENERIC_TITLE.match(title) and len(headings) > 1 and BODY_NOUN.search(headings[-2]):
+        body = re.sub(r"^the\s+", "", headings[-2], flags=re.I)
+        title = f"{title} of the {body}"
+    return title
+
+
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+|\s+)(?:and|but|while|whereas)\s+(?=(?:a|an|the|its|their)\s)|;\s+"
+)
+
+
+def _clause(sentence: str, d: DateMention) -> str:
+    """The clause a date sits in: "…held a webinar on 24 April 2018, and a meeting of its
+    project group was postponed" → the webinar's clause."""
+    begin, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= d.begin:
+            begin = m.end()
+        elif m.start() >= d.stop:
+            end = m.start()
+            break
+    return sentence[begin:end]
+
+
+_RUN_IN = re.compile(r"^([^:.;]{3,80}):\s+([^:]+;[^:]+?)\.?$")
+
+
+def _sentences(block: Block) -> list[str]:
+    """A block's sentences; a run-in list ("Bureau meetings: 12 September 2017 (teleconference);
+    3–4 December 2017, Stockholm") gives one sentence per item, each led by the label."""
+    if block.kind == "item":
+        return [block.text]
+    m = _RUN_IN.match(block.text)
+    if m and MEETING_NOUN.search(m.group(1)):
+        return [f"{m.group(1)}: {item.strip()}" for item in m.group(2).split(";") if item.strip()]
+    return split_sentences(block.text)
 
 
 def _phrase(
@@ -378,22 +481,35 @@ def _phrase(
     """The meeting phrase for a date: the nearest one before it in its stretch of the
     sentence, else the first after it."""
     stops = [h.begin for h in hits if not h.online]
+
+    def heads_in(begin: int, end: int) -> list[re.Match[str]]:
+        """Meeting nouns, except inside a venue's name or an acronym's brackets."""
+        return [m for m in MEETING_NOUN.finditer(sentence, begin, end)
+                if sentence[m.start() - 1 : m.start()] != "("
+                and not any(h.venue and h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
+
     meets = [m for m in _BODY_MEETS.finditer(sentence, start, d.begin)]
     if meets:
         m = meets[-1]
         return Phrase(f"meeting of the {m.group(1)}", m.start(1), m.end(1), "the", "meeting")
-    heads = [m for m in MEETING_NOUN.finditer(sentence, start, d.begin)
-             if sentence[m.start() - 1 : m.start()] != "("]  # fmt: skip
-    if heads:
-        head = heads[-1]
-        limit = min([d.begin, *(s for s in stops if s > head.end())])
-        return _outer(sentence, meeting_phrase(sentence, head, limit), limit)
-    heads = [m for m in MEETING_NOUN.finditer(sentence, d.stop, stop)]
-    if heads:
-        head = heads[0]
+    before, after = heads_in(start, d.begin), heads_in(d.stop, stop)
+    if (
+        after
+        and _PRECEDED.search(sentence[start : d.begin])
+        and re.match(r"\s*,?\s*by\b", sentence[d.stop :])
+    ):
+        before = []  # "The meeting was preceded on 23 September by regional consultations"
+    if before:
+        limit = min([d.begin, *(s for s in stops if s > before[-1].end())])
+        return _outer(sentence, before, limit)
+    if after:
+        head = after[0]
         limit = min([stop, *(s for s in stops if s > head.end())])
-        return _outer(sentence, meeting_phrase(sentence, head, limit), limit)
+        return _outer(sentence, [head], limit)
     return None
+
+
+_PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
 
 
 _BODY_MEETS = re.compile(
@@ -404,25 +520,43 @@ _BODY_MEETS = re.compile(
 )
 
 
-def _outer(sentence: str, phrase: Phrase, limit: int) -> Phrase:
-    """ "the meetings of [the conferences of the parties]" → the outer phrase."""
-    m = re.search(r"\b(\w+)\s+of\s+(?:the\s+)?$", sentence[: phrase.begin])
-    if m and (head := MEETING_NOUN.fullmatch(m.group(1))) is not None:
-        del head
-        outer_head = MEETING_NOUN.search(sentence, m.start(1), m.end(1))
-        if outer_head is not None:
-            outer = meeting_phrase(sentence, outer_head, limit)
-            outer.acronym = outer.acronym or phrase.acronym
-            return outer
+def _outer(sentence: str, heads: list[re.Match[str]], limit: int) -> Phrase:
+    """The phrase of the last head, or of an earlier head whose phrase reaches over it:
+    "the regional meeting for the 2019 meetings of the conferences of the parties" is the
+    regional meeting."""
+    phrase = meeting_phrase(sentence, heads[-1], limit)
+    for head in reversed(heads[:-1]):
+        outer = meeting_phrase(sentence, head, limit)
+        if outer.end < phrase.begin:
+            break
+        outer.acronym = outer.acronym or phrase.acronym
+        phrase = outer
     return phrase
 
 
-def _assign_places(mentions: list[DateMention], hits: list[PlaceHit]) -> dict[int, PlaceHit]:
+def _anaphoric(phrase: Phrase | None) -> bool:
+    """ "The meeting", "this session": a meeting named before, not a new one."""
+    return (
+        phrase is not None
+        and phrase.determiner in ("the", "this", "that")
+        and phrase.text.lower() == phrase.head.lower()
+    )
+
+
+def _bracketed(sentence: str, d: DateMention, hit: PlaceHit) -> int:
+    """A penalty for a place after a date written in brackets: "in Lima, Peru (10–12 …)"."""
+    return 1000 if sentence[d.begin - 1 : d.begin] == "(" and hit.begin >= d.stop else 0
+
+
+def _assign_places(
+    sentence: str, mentions: list[DateMention], hits: list[PlaceHit]
+) -> dict[int, PlaceHit]:
     """Each place goes to the nearest meeting date; each date keeps its best place (a city or
     venue before a bare country or 'online', then the nearest)."""
     assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
     for hit in hits:
-        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0), i) for i, d in enumerate(mentions)]
+        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0) + _bracketed(sentence, d, hit), i)
+                for i, d in enumerate(mentions)]  # fmt: skip
         gap, index = min(gaps)
         assigned.setdefault(index, []).append((gap, hit))
     best: dict[int, PlaceHit] = {}
@@ -478,6 +612,12 @@ def _tidy(text: str) -> str:
 # ---------------------------------------------------------------------------- assembling
 
 
+def _naming(f: _Found) -> tuple[bool, bool, bool]:
+    """How well a mention names its meeting: an ordinal, a body, a phrase of its own."""
+    title = f.fields["title"]
+    return (f.fields["ordinal"] is not None, " of the " in title, f.block.kind != "heading")
+
+
 def _merge_duplicates(found: list[_Found]) -> list[_Found]:
     """One meeting per (dates, place): a session recalled twice is one session."""
     kept: dict[tuple[Any, ...], _Found] = {}
@@ -492,7 +632,10 @@ def _merge_duplicates(found: list[_Found]) -> list[_Found]:
             for name in f.fields[list_key]:
                 if name not in first[list_key]:
                     first[list_key].append(name)
-        for k in ("short_name", "series", "ordinal"):
+        if _naming(f) > _naming(kept[key]):  # the better-named mention names the meeting
+            for k in ("title", "kind", "short_name", "series", "ordinal"):
+                first[k] = f.fields[k] or first[k]
+        for k in ("short_name", "series", "ordinal", "venue", "city", "country", "timezone"):
             if not first.get(k) and f.fields.get(k):
                 first[k] = f.fields[k]
         if first["kind"] == "other" and f.fields["kind"] != "other":
@@ -510,6 +653,35 @@ def _drop_inner(found: list[_Found]) -> list[_Found]:
             p.mention.start <= f.mention.start and f.mention.end <= p.mention.end for p in placed
         )
     ]  # fmt: skip
+
+
+_ALONGSIDE = re.compile(
+    r"\b(?:same venue|same place|preceded|followed|back[- ]to[- ]back|margins? of|on the eve|"
+    r"in conjunction with|immediately (?:before|after))\b",
+    re.I,
+)
+
+
+def _days_apart(a: DateMention, b: DateMention) -> int:
+    return max((a.start - b.end).days, (b.start - a.end).days)
+
+
+def _inherit_places(found: list[_Found]) -> None:
+    """A meeting with no place of its own, said to be held alongside ("preceded by",
+    "at the same venue") a placed meeting read before it, within three days of it,
+    is held where the nearest such meeting in time is."""
+    for i, f in enumerate(found):
+        if f.place is not None or not _ALONGSIDE.search(f.sentence):
+            continue
+        placed = [p for p in found[:i] if p.place is not None and not p.place.online]
+        if not placed:
+            continue
+        nearest = min(reversed(placed), key=lambda p: _days_apart(f.mention, p.mention))
+        place = nearest.place
+        if _days_apart(f.mention, nearest.mention) <= 3 and place is not None:
+            f.place = place
+            f.fields.update(city=place.city, country=place.country, timezone=place.timezone,
+                            online=False)  # fmt: skip
 
 
 def _apply_section_notes(reader: _Reader) -> None:
@@ -577,12 +749,14 @@ def _link_deadlines(reader: _Reader, meetings: list[MeetingData]) -> None:
 def extract(text: str, *, name: str) -> ProseResult:
     """The meetings, deadlines and warnings in a document's text."""
     doc = parse_document(text, name=name)
-    reader = _Reader(doc=doc, doc_date=document_date(doc), acronyms=defined_acronyms(doc.text))
+    reader = _Reader(doc=doc, doc_date=document_date(doc), acronyms=defined_acronyms(doc.text),
+                     bodies=named_bodies(doc.text))  # fmt: skip
     reader.read()
     _apply_section_notes(reader)
     _settle_status(reader)
     result = ProseResult(document=doc.symbol or name)
     taken: set[str] = set()
+    _inherit_places(reader.found)
     for f in _merge_duplicates(_drop_inner(reader.found)):
         fields = dict(f.fields)
         fields["id"] = _unique_id(fields, taken)

@@ -50,7 +50,7 @@ def ordinal_value(word: str) -> int | None:
 MEETING_NOUN = re.compile(
     r"\b(?:meetings?|sessions?|workshops?|conferences?|seminars?|retreats?|consultations?|"
     r"symposi(?:um|a)|webinars?|forums?|dialogues?|summits?|events?|"
-    r"trainings?|training courses?|round ?tables?|roundtables?|congress(?:es)?|"
+    r"training courses?|trainings?|round ?tables?|roundtables?|congress(?:es)?|"
     r"plenar(?:y|ies)|briefings?|hearings?|exhibitions?|expert groups?|working groups?|"
     r"(?:COP|CMP|CMA|MOP|INC|OEWG|SBSTTA|SBSTA|SBI|CRIC|ICCM|IPBES|UNEA|CST)[- ]?\d{1,2})\b",
     re.IGNORECASE,
@@ -76,7 +76,8 @@ _LEFT_STOP = set(
 _RIGHT_LINK = re.compile(
     r"\s+(?:of|on|for|between|under|among|concerning|regarding|in preparation for|"
     r"to prepare(?: for)?|preparing for|to enhance|to promote|to support|to review|to discuss|"
-    r"to consider|to finalize|to finalise|as a|responsible for|and(?= [A-Z])|to(?= the [A-Z]))\s+",
+    r"to consider|to finalize|to finalise|as a|responsible for|"
+    r"and(?= (?-i:[A-Z]))|to(?= the (?-i:[A-Z])))\s+",
     re.IGNORECASE,
 )
 _RIGHT_STOP = set(
@@ -214,19 +215,58 @@ def is_generic(phrase: Phrase) -> bool:
 
 _BODY_IN_TEXT = re.compile(
     r"\bthe\s+((?:[\w-]+\s+){0,5}?(?:committee|conference|assembly|council|board|commission|"
-    r"group|forum|body|panel|parties|bureau|platform)(?:\s+(?:of|on)\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,4}?(?:experts|parties|mercury|financing|[A-Z][\w-]+))?)\b",
+    r"group|forum|body|panel|parties|bureau|platform)(?:\s+(?:of|on|for)\s+(?:the\s+)?"
+    r"(?:(?-i:[A-Z][\w-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w-]*))*|"
+    r"(?:[\w-]+\s+){0,4}?(?:experts|parties|mercury|financing)))?)\b",
     re.IGNORECASE,
+)
+_SUBJECT_HELD = re.compile(
+    r"(?:^(?:[Tt]he\s+)?|\b[Tt]he\s+)((?:[\w-]+\s+){0,4}?(?:[Cc]ommittee|[Gg]roup|[Bb]ureau|[Bb]ody|[Cc]ouncil|"
+    r"[Bb]oard|[Cc]ommission|[Pp]anel|[Aa]ssembly|[Pp]latform|[Tt]ask [Ff]orce|Parties|"
+    r"Conference|[A-Z]{2,8})|[A-Z]{2,8})\s+(?:has\s+|had\s+|then\s+)?(?:held|convened|"
+    r"organi[sz]ed|noted that|decided that|agreed that)\s+(?:its|a|an)\s+[^.;]*$"
 )
 
 
+def subject_body(text: str, around: int) -> str | None:
+    """ "The working group held a meeting …" → "working group"; "Bureau of the Conference,
+    sixteenth meeting" (a list or table label) → "Bureau of the Conference"."""
+    m = _SUBJECT_HELD.search(text[:around])
+    if m:
+        return m.group(1)
+    label = re.match(r"^\s*(?:the\s+)?([A-Z][^,|;:]{2,80}?)\s*,\s*(?:the\s+)?$", text[:around])
+    return label.group(1) if label and BODY_NOUN.search(label.group(1)) else None
+
+
 def body_near(text: str, around: int) -> str | None:
-    """The body an "its sixth session" belongs to: "the intergovernmental negotiating committee"."""
+    """The body an "its sixth session" belongs to: the subject that holds it ("The Committee
+    held its thirteenth meeting"), else the nearest body named before it, else after it."""
+    if subject := subject_body(text, around):
+        return subject
     found = [m for m in _BODY_IN_TEXT.finditer(text)]
     if not found:
         return None
-    best = min(found, key=lambda m: abs(m.start() - around))
+    before = [m for m in found if m.start() < around]
+    best = before[-1] if before else min(found, key=lambda m: abs(m.start() - around))
     return best.group(1)
+
+
+_NAMED_BODY = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,5}(?:Committee|Body|Group|Council|Board|Commission|Panel|"
+    r"Assembly|Platform|Bureau)(?:\s+(?:for|on|of)\s+(?:the\s+)?[A-Z][\w-]*"
+    r"(?:\s+(?:and\s+)?[A-Z][\w-]*)*)?)"
+)
+
+
+def named_bodies(text: str) -> dict[str, str]:
+    """The first full name the document gives each kind of body: {"committee": "Persistent
+    Organic Pollutants Review Committee"}, so "the Committee" can be named."""
+    names: dict[str, str] = {}
+    for m in _NAMED_BODY.finditer(text):
+        name = re.sub(r"^(?:The|A|An|Its|This|Report|Bureau of the)\s+", "", m.group(1))
+        if len(name.split()) >= 2:
+            names.setdefault(head_noun(name), name)
+    return names
 
 
 _HEADING_MEETINGS_OF = re.compile(r"^(?:meetings?|sessions?)\s+of\s+(?:the\s+)?(.+)$", re.I)
@@ -336,6 +376,8 @@ KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("conference", re.compile(
         r"\bconference|\bcongress|\bsymposi|\bforum\b|\bCOP\b|\bCOP[- ]?\d", re.I)),
     ("session", re.compile(r"\bsession|\bplenary|\bmeeting of the parties|\bassembly|"
+                           r"\bmeeting of the (?:[\w-]+ ){0,6}?(?:committee|council|board|"
+                           r"commission|subsidiary body)\b|"
                            r"\b(?:INC|OEWG|SBSTTA|SBSTA|SBI)[- ]?\d", re.I)),
     ("teleconference", re.compile(
         r"\btele-?conference|\bvideo-?conference|\bconference call", re.I)),
@@ -365,6 +407,7 @@ _STATUS_RULES = [
     ("held", re.compile(
         r"\b(?:was|were|has been|have been|had been) (?:held|convened|organi[sz]ed|hosted)|"
         r"\btook place\b|\bmet\b|\bheld\b|\bconvened\b|\bgathered\b|\battended\b|\btook part\b|"
+        r"\borgani[sz]ed\b|\bhosted\b|"
         r"\bparticipated\b|\bconcluded\b|\bopened\b", re.I)),
 ]  # fmt: skip
 

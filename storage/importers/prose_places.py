@@ -76,6 +76,12 @@ ONLINE = re.compile(
     re.IGNORECASE,
 )
 
+# "at the International Conference Centre Geneva", "at the Bella Center in Copenhagen".
+_VENUE = re.compile(
+    r"\bat\s+the\s+((?:[A-Z][\w'.-]*\s+(?:(?:of|de|des|du|for|and)\s+(?:the\s+)?)?){1,6}"
+    r"(?:Centre|Center|Hall|House|Palace|Hotel|Building|Complex|Pavilion|Campus|"
+    r"Headquarters|Auditorium|Plaza)\b(?:\s+[A-Z][\w'-]*){0,2})"
+)
 _INSTRUMENT = re.compile(
     r"(?:\b[A-Z][\w'-]*(?:,\s*|\s+and\s+|\s+))+"
     r"(?:[Cc]onventions?|[Pp]rotocols?|[Aa]mendments?|[Aa]greements?|[Dd]eclarations?|"
@@ -101,6 +107,12 @@ _STRONG_BEFORE = re.compile(
     r"(?:\b(?:in|at|to|near|venue|location|place|city of|capital of|hosted in)\s*:?\s+"
     r"(?:the\s+(?:city|capital)\s+of\s+)?|[,;:|(–—]\s*|^\s*)$",
     re.IGNORECASE,
+)
+# "the regional centre in Beijing" (lower case: a seat, not a venue's name) says where an
+# office is, not where a meeting meets.
+_SEAT_BEFORE = re.compile(
+    r"(?<!\bat\s)(?<!\bat the\s)\b(?:centre|center|office|embassy|university|institute|"
+    r"ministry|based|located)\s+in\s+$"
 )
 _COUNTRY_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 # Capitalised words that are also cities but never mean one in a secretariat's prose.
@@ -185,6 +197,8 @@ def find_places(text: str) -> list[PlaceHit]:
     governed = [(m.end(), m.end() + 60) for m in _GOVERNMENT.finditer(text)]
     hits: list[PlaceHit] = []
     taken: list[tuple[int, int]] = []
+    venues = _venues(text)
+    taken += [(v.begin, v.end) for v in venues]
     for begin, end, name in _ngrams(text):
         if any(b < end and begin < e for b, e in taken):
             continue
@@ -213,6 +227,8 @@ def find_places(text: str) -> list[PlaceHit]:
         pinned = _country_after(after)
         if not _STRONG_BEFORE.search(before) and pinned is None:
             continue
+        if _SEAT_BEFORE.search(before):
+            continue  # "the regional centre in Beijing" says where the centre is
         city = _city(name, pinned)
         if city is None and pinned is not None:
             city = _city(name, None)
@@ -220,9 +236,46 @@ def find_places(text: str) -> list[PlaceHit]:
         if city is None:
             continue
         taken.append((begin, end))
-        hits.append(PlaceHit(begin, end, name, name, city.country, city.timezone))
+        written = city.name if name.isupper() else name  # "GENEVA, 4 July 2017 –"
+        hits.append(PlaceHit(begin, end, name, written, city.country, city.timezone))
     for m in ONLINE.finditer(text):
         hits.append(PlaceHit(m.start(), m.end(), m.group(0), online=True))
+    return _place_venues(venues, sorted(hits, key=lambda h: h.begin))
+
+
+def _venues(text: str) -> list[PlaceHit]:
+    """Named venues; a city closing the name ("… Centre Geneva") is the venue's city."""
+    out: list[PlaceHit] = []
+    for m in _VENUE.finditer(text):
+        name = m.group(1).rstrip(".,")
+        if VENUE_ALIASES.get(places.fold(name)) is not None:
+            continue  # an alias the n-gram pass knows better
+        words = name.split()
+        city: places.City | None = None
+        for n in (2, 1):
+            tail = " ".join(words[-n:])
+            if len(words) > n and tail[:1].isupper() and (city := _city(tail, None)):
+                break
+        begin = m.start(1)
+        out.append(PlaceHit(begin, begin + len(name), name, city.name if city else None,
+                            city.country if city else None, city.timezone if city else None,
+                            name))  # fmt: skip
+    return out
+
+
+def _place_venues(venues: list[PlaceHit], hits: list[PlaceHit]) -> list[PlaceHit]:
+    """Each venue takes the city or country right after it (", Geneva", " in Bonn, Germany");
+    a venue with no city at all is dropped."""
+    for v in venues:
+        near = [h for h in hits if not h.online and h.venue is None and 0 <= h.begin - v.end <= 12]
+        if near:
+            h = near[0]
+            hits.remove(h)
+            if v.city is None or places.fold(v.city) == places.fold(h.city or ""):
+                v = PlaceHit(v.begin, h.end, v.text, h.city or v.city, h.country or v.country,
+                             h.timezone or v.timezone, v.venue)  # fmt: skip
+        if v.city is not None or v.country is not None:
+            hits.append(v)
     return sorted(hits, key=lambda h: h.begin)
 
 
