@@ -104,11 +104,21 @@ def asker_today(now: datetime, asker: Asker) -> date:
     return now.astimezone(zone).date()
 
 
+def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
+    """The chat commands tried before question answering, built-in ones first.
+
+    Imported here, not at the top: the command modules import this one for Answer and Asker.
+    """
+    from bot import feeds_chat
+
+    return [feeds_chat.handle, *COMMAND_HANDLERS]
+
+
 def answer(question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
     """Answer one message. Never raises: odd input gets a short helpful reply."""
     text = question if isinstance(question, str) else str(question)
     try:
-        for handler in COMMAND_HANDLERS:
+        for handler in command_handlers():
             handled = handler(text, engine=engine, asker=asker, now=now)
             if handled is not None:
                 return handled
