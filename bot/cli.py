@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from bot.reminders import replan_meetings
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
 from storage.importers import FORMATS, describe, detect_format, read_file
@@ -204,6 +205,7 @@ def meetings_add(
         if repo.get_meeting(session, meeting_id=data.id):
             raise _fail(f"a meeting with id {data.id!r} exists; use `secbot meetings edit`")
         meeting, _ = repo.upsert_meeting(session, data=data, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     if as_json:
         _print_json(result)
@@ -270,6 +272,7 @@ def meetings_edit(
         except ValidationError as e:
             raise _fail(describe(e), 2) from None
         meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     if as_json:
         _print_json(result)
@@ -286,6 +289,7 @@ def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = Non
             meeting = repo.cancel_meeting(session, meeting_id=meeting_id, now=rt.clock.now())
         except repo.NotFound as e:
             raise _fail(str(e)) from None
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     if as_json:
         _print_json(result)
@@ -324,6 +328,7 @@ def import_file(
         if len(items) > 200 and not as_json:
             items = list(track(items, description="importing", console=err))
         outcome = repo.upsert_meetings(session, items=items, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=outcome.new + outcome.updated, now=rt.clock.now())
         payload["meetings"] = [
             meeting_json(m)
             for m in (repo.require_meeting(session, meeting_id=d.id or "") for d in items)
@@ -382,6 +387,7 @@ def seed(now: NowOpt = None) -> None:
     rt = _runtime(now)
     with db.session_scope(rt.engine) as session:
         result = load_seed(session, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=result.new + result.updated, now=rt.clock.now())
     c = result.counts()
     out.print(f"seed: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
 
@@ -427,6 +433,10 @@ def serve(
         log_level=settings.log_level,
     )
 
+
+from bot import cli_reminders  # noqa: E402  (its commands import this module's helpers)
+
+cli_reminders.register(app)
 
 if __name__ == "__main__":
     app()

@@ -11,6 +11,7 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.scheduler import start_reminders
 from storage import places, repo
 from storage.models import Kind, meeting_json
 
@@ -30,7 +31,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                 "Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                 "(see README, 'Connect to Slack')"
             )
+        stop_reminders = await start_reminders(rt)
         yield
+        await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)
 

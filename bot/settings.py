@@ -38,6 +38,35 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
 
+    # --- Slack Web API base URL (tests and proxies point it elsewhere; keep the trailing /) ----
+    slack_api_url: str = "https://slack.com/api/"
+
+    # --- e-mail (reminders and invites): SMTP relay and the sender address ------------------
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False  # upgrade a plain connection with STARTTLS (usually port 587)
+    smtp_ssl: bool = False  # implicit TLS from the first byte (usually port 465)
+    smtp_timeout: float = 30.0
+    mail_from: str = "Secretariat meetings <secbot@example.org>"
+
+    # --- reminders: the scheduler inside `secbot serve` and the deliveries it sends ---------
+    reminders_enabled: bool = True  # run the scheduler in `secbot serve`
+    reminders_before: str = "1d,3d"  # default offsets when a request names none
+    reminders_time_of_day: str = "09:00"  # local time (recipient's zone) reminders go out
+    reminders_concurrency: int = Field(default=20, ge=1, le=1000)  # sends in flight at once
+    reminders_batch: int = Field(default=200, ge=1)  # rows claimed per database round trip
+    reminders_safety_interval: float = Field(default=60.0, gt=0)  # seconds between wake-ups
+    reminders_lease: float = Field(default=600.0, gt=0)  # seconds before a claim is taken over
+    reminders_max_attempts: int = Field(default=5, ge=1)  # tries before a row is `failed`
+    reminders_backoff: float = Field(default=1.0, ge=0)  # first retry delay (s), doubling
+    reminders_backoff_max: float = Field(default=60.0, ge=0)  # longest retry delay (s)
+    reminders_grace_reminder: float = Field(default=12.0, ge=0)  # hours a late reminder is sent
+    reminders_grace_deadline: float = Field(default=12.0, ge=0)  # hours, deadline reminders
+    reminders_grace_notice: float = Field(default=168.0, ge=0)  # hours, invites/updates/CANCEL
+    deadline_rules_file: Path | None = None  # default: bot/deadline_rules.yaml
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, v: str) -> str:

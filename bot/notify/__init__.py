@@ -1,0 +1,1 @@
+"""Notifiers: one small module per channel behind the interface in `bot.notify.base`."""
