@@ -475,14 +475,15 @@ def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Delivery).on_conflict_do_nothing(
-        index_elements=["subject", "recipient", "channel", "offset_days"]
+    stmt = (
+        insert(Delivery)
+        .on_conflict_do_nothing(index_elements=["subject", "recipient", "channel", "offset_days"])
+        .returning(col(Delivery.id))
     )
     conn = session.connection()
     total = 0
-    for start in range(0, len(rows), 1000):
-        result = conn.execute(stmt, rows[start : start + 1000])
-        total += max(result.rowcount or 0, 0)
+    for start in range(0, len(rows), 1000):  # rowcount is unreliable for executemany: count ids
+        total += len(conn.execute(stmt, rows[start : start + 1000]).all())
     return total
 
 

@@ -1,7 +1,8 @@
 """A fake Slack Web API on 127.0.0.1 (port 0) that records chat.postMessage calls.
 
 `SlackSink(rate_limit_every=3)` answers every third call with HTTP 429 and `Retry-After`,
-like Slack's per-channel limit; a token of "xoxb-invalid" gets `invalid_auth`. Every accepted
+like Slack's per-channel limit; `fail_first=n` answers the first n calls with a 500; a token
+of "xoxb-invalid" gets `invalid_auth`. Every accepted
 post is kept with its delivery id (from the message metadata secbot sends), so tests can count
 how often each delivery arrived.
 """
@@ -32,6 +33,7 @@ class Post:
 class SlackSink:
     rate_limit_every: int = 0  # 0: never; n: every n-th call gets a 429
     retry_after: int = 1
+    fail_first: int = 0  # the first n calls answer 500 internal_error
     posts: list[Post] = field(default_factory=list)
     calls: int = 0
     limited: int = 0
@@ -48,6 +50,8 @@ class SlackSink:
                     {"ok": False, "error": "ratelimited"},
                     {"Retry-After": str(self.retry_after)},
                 )
+            if self.calls <= self.fail_first:
+                return 500, {"ok": False, "error": "internal_error"}, {}
             if token == "xoxb-invalid":
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
             metadata = body.get("metadata") or {}
