@@ -429,7 +429,7 @@ def serve(
     uvicorn.run(
         create_app(runtime),
         host=host or settings.host,
-        port=port or settings.port,
+        port=settings.port if port is None else port,
         log_level=settings.log_level,
     )
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, event, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -377,6 +377,20 @@ def ledger_changed() -> None:
         listener()
 
 
+def _changed_on_commit(session: Session) -> None:
+    """Tell the listeners once this session's transaction commits (not before: a scheduler
+    woken early would find nothing yet and go back to sleep)."""
+    if session.info.get("ledger_changed"):
+        return
+    session.info["ledger_changed"] = True
+
+    def fire(_session: Any) -> None:
+        session.info.pop("ledger_changed", None)
+        ledger_changed()
+
+    event.listen(session, "after_commit", fire, once=True)
+
+
 class _Want(NamedTuple):
     kind: str
     due_at: datetime
@@ -553,7 +567,7 @@ def replan_meeting(
         report.add(_cancel(session, meeting=m, recipients=cancel_to, now=now))
     session.flush()
     if report.created or report.moved or report.rearmed or report.notices:
-        ledger_changed()
+        _changed_on_commit(session)
     return report
 
 
@@ -627,7 +641,7 @@ def queue_notice(
     ]
     created = _insert_ignore(session, rows)
     if created:
-        ledger_changed()
+        _changed_on_commit(session)
     return created
 
 

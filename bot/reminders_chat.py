@@ -67,7 +67,7 @@ ADD_DEADLINE = re.compile(
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().rstrip(".!?").strip()).lower()
+    return re.sub(r"\s+", " ", text.strip().rstrip(".!?").strip())
 
 
 def _strip_meeting_word(ref: str) -> str:
@@ -100,7 +100,8 @@ def _reply(question: str, now: datetime, intent: str, text: str, **kw: object) -
 
 def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer | None:
     """Carry out a reminder command, or return None if `text` is not one."""
-    said = _clean(text)
+    as_said = _clean(text)
+    said = as_said.lower()
     matchers = (
         (UNSUBSCRIBE, _unsubscribe),
         (STOP, _stop),
@@ -113,9 +114,12 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
     for pattern, action in matchers:
         m = pattern.match(said)
         if m:
+            groups = m.groupdict()
+            if len(as_said) == len(said):  # names as the user wrote them, for the replies
+                groups = {k: as_said[slice(*m.span(k))] if v else v for k, v in groups.items()}
             try:
                 with db.session_scope(engine) as session:
-                    return action(session, text, m.groupdict(), asker, now)
+                    return action(session, text, groups, asker, now)
             except reminders.ReminderError as e:
                 return _reply(text, now, "reminder_error", str(e))
     return None
@@ -154,8 +158,9 @@ def _remind_before(
     who = _person(asker)
     meeting = _one_meeting(session, g["ref"] or "", now)
     if g.get("n"):
-        n = NUMBERS.get(g["n"] or "") or int(g["n"] or 0)
-        days = [n * (7 if (g["unit"] or "").startswith("week") else 1)]
+        word = (g["n"] or "").lower()
+        n = NUMBERS.get(word) or int(word or 0)
+        days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
     else:
         days = reminders.parse_offsets(get_settings().reminders_before)
     settings = get_settings()
@@ -218,7 +223,7 @@ def _channel(
 ) -> Answer:
     if not asker.channel_id or asker.platform not in ("slack", "teams"):
         raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
-    what = re.sub(r"\s+meetings?$", "", (g["what"] or "").strip())
+    what = re.sub(r"\s+meetings?$", "", (g["what"] or "").strip().lower())
     scope, value, label = RuleScope.all, "", "all meetings"
     if what not in ("all", "every", "all the"):
         region = places.region_name(what)
@@ -248,7 +253,7 @@ def _stop(
 ) -> Answer:
     who = _person(asker)
     ref = g["ref"] or ""
-    if ref in ("anything", "everything", "meetings", "all meetings"):
+    if ref.lower() in ("anything", "everything", "meetings", "all meetings"):
         return _unsubscribe(session, text, g, asker, now)
     meeting = _one_meeting(session, ref, now)
     reminders.mute_meeting(session, subscriber=who, meeting_id=meeting.id, now=now)

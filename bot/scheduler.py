@@ -38,6 +38,7 @@ class ReminderScheduler:
         self.last_report: DispatchReport | None = None
 
     async def start(self) -> None:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
         self.scheduler.start()
         self.scheduler.add_job(
             self.tick, IntervalTrigger(seconds=self.safety_interval), id="safety",
@@ -66,6 +67,7 @@ class ReminderScheduler:
     async def tick(self) -> None:
         """Send what is due; then set `wake` for the next due row. Re-entrant calls fold into
         one more round of the running tick."""
+        self._drop_wake()  # `wake` is one-shot: the tick sets the next one when done
         if self._lock.locked():
             self._again = True
             return
