@@ -4,9 +4,10 @@ Claiming is safe with several processes on one database. Candidate rows are read
 `FOR UPDATE SKIP LOCKED`, so replicas never wait on or take each other's rows), `reminders.due`
 decides what to send and what is too late, and a guarded UPDATE (`WHERE state` is still what
 was read) moves them to `sending` under a fresh claim token; only rows that UPDATE changed are
-read back and sent. Each row is marked `sent` in its own commit right after its send, inside
-the concurrency slot, so a crash leaves at most `concurrency` rows sent-but-unmarked; those,
-like rows claimed but never started, are taken over once their claim is older than the lease.
+read back and sent. Each row is marked right after its send, inside its concurrency slot (marks
+arriving together share one commit), so a crash leaves at most `concurrency` rows sent but
+unmarked; those, like rows claimed but never started, are taken over once their claim is older
+than the lease: at-least-once for the few in flight, exactly-once for the rest.
 """
 
 from __future__ import annotations
@@ -161,26 +162,70 @@ def claim(
         return out, skipped
 
 
-def mark(
-    engine: Engine, *, row: Delivery, now: datetime, result: SendResult, attempts: int
-) -> bool:
-    """Record a send's outcome on a row we still hold; False if our claim was taken over."""
-    values: dict[str, Any] = {"updated_at": now, "attempts": attempts}
-    if result.outcome == "sent":
-        values.update(state=DeliveryState.sent.value, sent_at=now, last_error=None)
-    else:
-        values.update(state=DeliveryState.failed.value, last_error=(result.error or "")[:500])
-    with engine.begin() as conn:  # one short transaction per row: see the module docstring
-        changed = conn.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.id) == row.id,
-                col(Delivery.claimed_by) == row.claimed_by,
-                col(Delivery.state) == DeliveryState.sending,
+@dataclass(frozen=True)
+class Outcome:
+    row: Delivery
+    now: datetime
+    result: SendResult
+    attempts: int
+
+
+def mark(engine: Engine, outcomes: Sequence[Outcome]) -> list[bool]:
+    """Record sends' outcomes on rows we still hold, in one transaction; for each, False if
+    our claim was taken over meanwhile."""
+    kept: list[bool] = []
+    with engine.begin() as conn:
+        for o in outcomes:
+            values: dict[str, Any] = {"updated_at": o.now, "attempts": o.attempts}
+            if o.result.outcome == "sent":
+                values.update(state=DeliveryState.sent.value, sent_at=o.now, last_error=None)
+            else:
+                error = (o.result.error or o.result.outcome)[:500]
+                values.update(state=DeliveryState.failed.value, last_error=error)
+            changed = conn.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == o.row.id,
+                    col(Delivery.claimed_by) == o.row.claimed_by,
+                    col(Delivery.state) == DeliveryState.sending,
+                )
+                .values(**values)
             )
-            .values(**values)
-        )
-        return bool(changed.rowcount)
+            kept.append(bool(changed.rowcount))
+    return kept
+
+
+class Marker:
+    """Group commit: outcomes that arrive while a commit is running share the next one.
+
+    Each sender waits for the commit holding its outcome before it gives up its concurrency
+    slot, so rows sent but not yet marked never outnumber the slots.
+    """
+
+    def __init__(self, engine: Engine, *, max_batch: int = 200) -> None:
+        self.engine = engine
+        self.max_batch = max_batch
+        self._queue: list[tuple[Outcome, asyncio.Future[bool]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def mark(self, outcome: Outcome) -> bool:
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queue.append((outcome, done))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush())
+        return await done
+
+    async def _flush(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+            try:
+                kept = await asyncio.to_thread(mark, self.engine, [o for o, _ in batch])
+            except Exception as e:
+                for _, done in batch:
+                    done.set_exception(e)
+            else:
+                for (_, done), ok in zip(batch, kept, strict=True):
+                    done.set_result(ok)
 
 
 def next_due(engine: Engine, *, lease: timedelta) -> datetime | None:
@@ -218,6 +263,7 @@ class Dispatcher:
         self.sleep = sleep
         self.jitter = jitter
         self._slots = asyncio.Semaphore(policy.concurrency)
+        self._marker = Marker(engine)
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter: up to base·2^(attempt-1), capped."""
@@ -249,9 +295,7 @@ class Dispatcher:
             else:
                 result, tries = await self._send_with_retries(notifier, row, message)
                 attempts += tries - 1
-            kept = await asyncio.to_thread(
-                mark, self.engine, row=row, now=self.clock.now(), result=result, attempts=attempts
-            )
+            kept = await self._marker.mark(Outcome(row, self.clock.now(), result, attempts))
         if not kept:
             report.lost_claims += 1
         elif result.outcome == "sent":

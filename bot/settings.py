@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     reminders_grace_notice: float = Field(default=168.0, ge=0)  # hours, invites/updates/CANCEL
     deadline_rules_file: Path | None = None  # default: bot/deadline_rules.yaml
 
+    @field_validator("deadline_rules_file", mode="before")
+    @classmethod
+    def _empty_is_default(cls, v: object) -> object:
+        return None if v == "" else v
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, v: str) -> str:
