@@ -87,7 +87,8 @@ def serve(url: str, sink_url: str, now: datetime, port: int) -> subprocess.Popen
     env |= {
         "SECBOT_DATABASE_URL": url, "SECBOT_NOW": now.isoformat(), "SLACK_BOT_TOKEN": "xoxb-b",
         "SECBOT_SLACK_API_URL": sink_url, "SECBOT_SEED_ON_START": "false",
-        "SECBOT_REMINDERS_CONCURRENCY": str(CONCURRENCY), "SECBOT_LOG_LEVEL": "warning",
+        "SECBOT_REMINDERS_CONCURRENCY": str(CONCURRENCY),
+        "SECBOT_LOG_LEVEL": os.environ.get("SECBOT_LOG_LEVEL", "warning"),
     }  # fmt: skip
     return subprocess.Popen(
         [SECBOT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL

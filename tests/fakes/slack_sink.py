@@ -104,11 +104,17 @@ def _handler(sink: SlackSink) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: with dozens of concurrent connections the
+    # kernel drops SYNs and clients wait out 1 s, 3 s, 7 s retransmits. Slack is not like that.
+    request_queue_size = 1024
+
+
 @contextmanager
 def running_sink(**options: Any) -> Iterator[SlackSink]:
     """Serve a SlackSink on 127.0.0.1, port 0; `sink.url` is the API base URL (with /api/)."""
     sink = SlackSink(**options)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(sink))
+    server = _Server(("127.0.0.1", 0), _handler(sink))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
