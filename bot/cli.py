@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -10,14 +9,14 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from bot import cli_ask, cli_feeds
+from bot import cli_ask, cli_feeds, cli_reminders
+from bot.cli_common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from bot.cli_prose import import_prose
 from bot.cli_teams import teams_app
-from bot.runtime import Runtime, open_runtime
+from bot.reminders import replan_meetings
 from storage import db, places, repo
 from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_data, meeting_json
@@ -27,27 +26,6 @@ meetings_app = typer.Typer(help="List, show, add, edit and cancel meetings.", no
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(db_app, name="db")
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-NowOpt = Annotated[
-    str | None,
-    typer.Option("--now", help="Act as if it were this instant (ISO date or date-time)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _runtime(now: str | None = None, *, prepare: bool = True) -> Runtime:
-    try:
-        return open_runtime(now=now, prepare=prepare)
-    except ValueError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2) from None
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def _when(m: Meeting) -> str:
@@ -70,11 +48,6 @@ def _table(rows: list[Meeting]) -> Table:
     return table
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
-
-
 # --- meetings -------------------------------------------------------------------------------
 
 
@@ -95,31 +68,31 @@ def meetings_list(
         start_date = date.fromisoformat(start) if start else None
         end_date = date.fromisoformat(end) if end else None
     except ValueError as e:
-        raise _fail(f"--from/--to: {e}", 2) from None
+        raise fail(f"--from/--to: {e}", 2) from None
     kinds = kind or []
     for k in kinds:
         if k not in Kind.__members__:
-            raise _fail(f"unknown kind {k!r}; one of {', '.join(Kind.__members__)}", 2)
+            raise fail(f"unknown kind {k!r}; one of {', '.join(Kind.__members__)}", 2)
     regions = []
     for r in region or []:
         name = places.region_name(r)
         if name is None:
-            raise _fail(f"unknown region {r!r}; one of {', '.join(places.REGIONS)}", 2)
+            raise fail(f"unknown region {r!r}; one of {', '.join(places.REGIONS)}", 2)
         regions.append(name)
     countries = []
     for c in country or []:
         code = places.country_code(c)
         if code is None:
-            raise _fail(f"unknown country {c!r}", 2)
+            raise fail(f"unknown country {c!r}", 2)
         countries.append(code)
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         rows = repo.list_meetings(
             session, start=start_date, end=end_date, kinds=kinds, regions=regions,
             countries=countries,
         )  # fmt: skip
         if as_json:
-            _print_json({"meetings": [meeting_json(m) for m in rows]})
+            print_json({"meetings": [meeting_json(m) for m in rows]})
         else:
             out.print(_table(rows))
 
@@ -127,13 +100,13 @@ def meetings_list(
 @meetings_app.command("show")
 def meetings_show(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = None) -> None:
     """Show one meeting."""
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         m = repo.get_meeting(session, meeting_id=meeting_id)
         if m is None:
-            raise _fail(f"no meeting with id {meeting_id!r} (see `secbot meetings list`)")
+            raise fail(f"no meeting with id {meeting_id!r} (see `secbot meetings list`)")
         if as_json:
-            _print_json(meeting_json(m))
+            print_json(meeting_json(m))
             return
         for key, value in meeting_json(m).items():
             if value not in (None, [], "") and key != "source":
@@ -200,16 +173,17 @@ def meetings_add(
     try:
         data = MeetingData.model_validate(fields)
     except ValidationError as e:
-        raise _fail(describe(e), 2) from None
-    rt = _runtime(now)
+        raise fail(describe(e), 2) from None
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         assert data.id is not None
         if repo.get_meeting(session, meeting_id=data.id):
-            raise _fail(f"a meeting with id {data.id!r} exists; use `secbot meetings edit`")
+            raise fail(f"a meeting with id {data.id!r} exists; use `secbot meetings edit`")
         meeting, _ = repo.upsert_meeting(session, data=data, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         out.print(f"added [bold]{result['id']}[/bold]")
 
@@ -251,12 +225,12 @@ def meetings_edit(
         source_document=source_document, source_paragraph=source_paragraph,
     )  # fmt: skip
     if not changes:
-        raise _fail("nothing to change: give at least one field option", 2)
-    rt = _runtime(now)
+        raise fail("nothing to change: give at least one field option", 2)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         meeting = repo.get_meeting(session, meeting_id=meeting_id)
         if meeting is None:
-            raise _fail(f"no meeting with id {meeting_id!r}")
+            raise fail(f"no meeting with id {meeting_id!r}")
         current = meeting_data(meeting).model_dump(mode="json", exclude={"precision"})
         if meeting.precision == "month" and current.get("start"):
             current["start"], current["end"] = current["start"][:7], current["end"][:7]
@@ -271,12 +245,13 @@ def meetings_edit(
         try:
             data = MeetingData.model_validate(current)
         except ValidationError as e:
-            raise _fail(describe(e), 2) from None
+            raise fail(describe(e), 2) from None
         meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     cli_feeds.after_change(meeting_id, now=now)  # invitees get the update (SEQUENCE + 1)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         out.print(f"{outcome} [bold]{meeting_id}[/bold]")
 
@@ -284,16 +259,17 @@ def meetings_edit(
 @meetings_app.command("cancel")
 def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = None) -> None:
     """Mark a meeting cancelled (it stays in feeds as CANCELLED)."""
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         try:
             meeting = repo.cancel_meeting(session, meeting_id=meeting_id, now=rt.clock.now())
         except repo.NotFound as e:
-            raise _fail(str(e)) from None
+            raise fail(str(e)) from None
+        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
     cli_feeds.after_change(meeting_id, now=now)  # invitees get a CANCEL
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         out.print(f"cancelled [bold]{meeting_id}[/bold]")
 
@@ -314,24 +290,25 @@ def import_file(
     try:
         detected = detect_format(file, fmt)
     except ValueError as e:
-        raise _fail(str(e), 2) from None
+        raise fail(str(e), 2) from None
     if detected in PROSE_FORMATS:  # prose documents: extract, match, merge (bot/cli_prose.py)
         return import_prose(file, fmt=detected, dry_run=dry_run, as_json=as_json, now=now)
     result = read_file(file, fmt=fmt)
     payload: dict[str, Any] = {"meetings": [], "errors": result.errors}
     if result.errors:
         if as_json:
-            _print_json(payload)
+            print_json(payload)
         for line in result.errors:
             sys.stderr.write(line + "\n")
         err.print(f"[red]{len(result.errors)} bad row(s); nothing was written[/red]")
         raise typer.Exit(1)
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         items = result.meetings
         if len(items) > 200 and not as_json:
             items = list(track(items, description="importing", console=err))
         outcome = repo.upsert_meetings(session, items=items, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=outcome.new + outcome.updated, now=rt.clock.now())
         payload["meetings"] = [
             meeting_json(m)
             for m in (repo.require_meeting(session, meeting_id=d.id or "") for d in items)
@@ -341,7 +318,7 @@ def import_file(
             session.rollback()
             payload["dry_run"] = True
     if as_json:
-        _print_json(payload)
+        print_json(payload)
         return
     counts = outcome.counts()
     verb = "would import" if dry_run else "imported"
@@ -364,8 +341,8 @@ def export(
     from storage.export import to_csv, to_yaml
 
     if fmt not in ("yaml", "csv", "ics"):
-        raise _fail(f"unknown format {fmt!r}; use yaml, csv or ics", 2)
-    rt = _runtime(now)
+        raise fail(f"unknown format {fmt!r}; use yaml, csv or ics", 2)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         rows = repo.list_meetings(session)
         if fmt == "yaml":
@@ -387,9 +364,10 @@ def seed(now: NowOpt = None) -> None:
     """Load (or refresh) the shipped seed meetings."""
     from storage.seed import load_seed
 
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         result = load_seed(session, now=rt.clock.now())
+        replan_meetings(session, meeting_ids=result.new + result.updated, now=rt.clock.now())
     c = result.counts()
     out.print(f"seed: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
 
@@ -397,7 +375,7 @@ def seed(now: NowOpt = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema up to date."""
-    rt = _runtime(prepare=False)
+    rt = cli_runtime(prepare=False)
     db.upgrade(rt.engine)
     out.print("database is up to date")
 
@@ -426,12 +404,12 @@ def serve(
     try:
         clock = from_settings(now or settings.now, running=True, tz=settings.default_tz)
     except ValueError as e:
-        raise _fail(str(e), 2) from None
+        raise fail(str(e), 2) from None
     runtime = Runtime(settings=settings, clock=clock, engine=engine_for(settings.database_url))
     uvicorn.run(
         create_app(runtime),
         host=host or settings.host,
-        port=port or settings.port,
+        port=settings.port if port is None else port,
         log_level=settings.log_level,
     )
 
@@ -441,6 +419,8 @@ app.add_typer(cli_feeds.feeds_app, name="feeds")
 app.command("invite")(cli_feeds.invite)
 app.command("ask")(cli_ask.ask)
 app.command("chat")(cli_ask.chat)
+
+cli_reminders.register(app)
 
 if __name__ == "__main__":
     app()

@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli_common import NowOpt
+
 if TYPE_CHECKING:
     from bot.answer import Asker
     from bot.clock import Clock
     from bot.runtime import Runtime
 
-NowOpt = Annotated[
-    str | None,
-    typer.Option("--now", help="Act as if it were this instant (ISO date or date-time)."),
-]
 TzOpt = Annotated[
     str | None,
     typer.Option("--tz", help="Your IANA time zone (decides 'today'); default SECBOT_DEFAULT_TZ."),

@@ -7,35 +7,15 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from bot import feeds, invites
+from bot.cli_common import NowOpt, cli_runtime, err, fail, out
 from bot.notify.email import EmailNotifier, SmtpConfig
-from bot.runtime import Runtime, open_runtime
+from bot.runtime import Runtime
 from storage import db, repo
 from storage import subscriptions as subs
 
 feeds_app = typer.Typer(help="Calendar feeds: private links.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
-
-NowOpt = Annotated[
-    str | None,
-    typer.Option("--now", help="Act as if it were this instant (ISO date or date-time)."),
-]
-
-
-def _runtime(now: str | None) -> Runtime:
-    try:
-        return open_runtime(now=now)
-    except ValueError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2) from None
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def notifier(rt: Runtime) -> EmailNotifier:
@@ -58,10 +38,10 @@ def token(
     link already there, use --reset to make a new one.
     """
     if reset and revoke:
-        raise _fail("--reset and --revoke exclude each other", 2)
+        raise fail("--reset and --revoke exclude each other", 2)
     if ":" not in user:
-        raise _fail(f"user {user!r} needs a platform prefix, e.g. slack:{user}", 2)
-    rt = _runtime(now)
+        raise fail(f"user {user!r} needs a platform prefix, e.g. slack:{user}", 2)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         if revoke:
             count = subs.revoke_tokens(session, user_key=user, now=rt.clock.now())
@@ -69,7 +49,7 @@ def token(
         else:
             existing = subs.live_token(session, user_key=user)
             if existing is not None and not reset:
-                raise _fail(
+                raise fail(
                     f"{user} already has a private link (made {existing.created_at:%Y-%m-%d}); "
                     "it is stored hashed and cannot be shown again: use --reset for a new one"
                 )
@@ -95,8 +75,8 @@ def invite(
     try:
         addresses = invites.parse_addresses(to)
     except invites.InviteError as e:
-        raise _fail(str(e), 2) from None
-    rt = _runtime(now)
+        raise fail(str(e), 2) from None
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         try:
             report = invites.invite(
@@ -104,7 +84,7 @@ def invite(
                 base_url=rt.settings.public_url, now=rt.clock.now(),
             )  # fmt: skip
         except (invites.InviteError, repo.NotFound) as e:
-            raise _fail(str(e)) from None
+            raise fail(str(e)) from None
     _print_report(report, as_json=as_json)
     if report.failed:
         raise typer.Exit(1)
@@ -128,7 +108,7 @@ def _print_report(report: invites.InviteReport, *, as_json: bool = False) -> Non
 def after_change(meeting_id: str, *, now: str | None = None) -> None:
     """Called by `secbot meetings edit|cancel` once the change is stored: invitees get the
     update or the CANCEL (see bot/invites.py for the reminders-ledger seam)."""
-    rt = _runtime(now)
+    rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         meeting = repo.get_meeting(session, meeting_id=meeting_id)
         if meeting is None or not subs.list_invitations(session, meeting_id=meeting_id):

@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from bot.cli_common import err, out
 from bot.runtime import open_runtime
 from storage import db, repo
 from storage.importers.prose import ProseResult, read_prose
 from storage.models import DeadlineData, Meeting, meeting_json, table_values
-
-out = Console()
-err = Console(stderr=True)
 
 
 def _row(data: Any) -> Meeting:

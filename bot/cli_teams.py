@@ -7,21 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from bot.cli_common import err, fail
 from bot.settings import get_settings
 from bot.teams_package import PLACEHOLDER_BOT_ID, write_package
 
 teams_app = typer.Typer(help="Microsoft Teams: the app package.", no_args_is_help=True)
-err = Console(stderr=True)
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 PLACEHOLDER_URL = "https://example.org"
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(2)
 
 
 @teams_app.command("package")
@@ -50,19 +44,21 @@ def package(
     bot = bot_id or settings.teams_client_id
     if not bot:
         if not placeholder:
-            raise _fail(
+            raise fail(
                 "no bot id: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID, pass "
-                "--bot-id, or --placeholder for a try-out package"
+                "--bot-id, or --placeholder for a try-out package",
+                2,
             )
         bot = PLACEHOLDER_BOT_ID
     if not GUID.match(bot):
-        raise _fail(f"bot id {bot!r} is not a GUID (the Entra application id)")
+        raise fail(f"bot id {bot!r} is not a GUID (the Entra application id)", 2)
     site = website_url or settings.public_url
     if not site.startswith("https://"):
         if not placeholder:
-            raise _fail(
+            raise fail(
                 f"Teams needs https developer links; {site!r} is not (set SECBOT_PUBLIC_URL, "
-                "pass --website-url, or --placeholder)"
+                "pass --website-url, or --placeholder)",
+                2,
             )
         site = PLACEHOLDER_URL
     write_package(output, bot_id=bot, website_url=site)

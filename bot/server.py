@@ -11,6 +11,7 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.scheduler import start_reminders
 from bot.teams_http import router as teams_router
 from handlers.feeds import router as feeds_router
 from storage import places, repo
@@ -32,7 +33,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                 "Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                 "(see README, 'Connect to Slack')"
             )
+        stop_reminders = await start_reminders(rt)
         yield
+        await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)
     app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)

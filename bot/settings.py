@@ -71,6 +71,30 @@ class Settings(BaseSettings):
     teams_max_retries: int = Field(default=4, ge=0, le=10)
     teams_messages_per_second: int = Field(default=7, ge=1, le=50)
 
+    # --- Slack Web API base URL (tests and proxies point it elsewhere; keep the trailing /) ----
+    slack_api_url: str = "https://slack.com/api/"
+
+    # --- reminders: the scheduler inside `secbot serve` and the deliveries it sends ---------
+    reminders_enabled: bool = True  # run the scheduler in `secbot serve`
+    reminders_before: str = "1d,3d"  # default offsets when a request names none
+    reminders_time_of_day: str = "09:00"  # local time (recipient's zone) reminders go out
+    reminders_concurrency: int = Field(default=20, ge=1, le=1000)  # sends in flight at once
+    reminders_batch: int = Field(default=200, ge=1)  # rows claimed per database round trip
+    reminders_safety_interval: float = Field(default=60.0, gt=0)  # seconds between wake-ups
+    reminders_lease: float = Field(default=600.0, gt=0)  # seconds before a claim is taken over
+    reminders_max_attempts: int = Field(default=5, ge=1)  # tries before a row is `failed`
+    reminders_backoff: float = Field(default=1.0, ge=0)  # first retry delay (s), doubling
+    reminders_backoff_max: float = Field(default=60.0, ge=0)  # longest retry delay (s)
+    reminders_grace_reminder: float = Field(default=12.0, ge=0)  # hours a late reminder is sent
+    reminders_grace_deadline: float = Field(default=12.0, ge=0)  # hours, deadline reminders
+    reminders_grace_notice: float = Field(default=168.0, ge=0)  # hours, invites/updates/CANCEL
+    deadline_rules_file: Path | None = None  # default: bot/deadline_rules.yaml
+
+    @field_validator("deadline_rules_file", mode="before")
+    @classmethod
+    def _empty_is_default(cls, v: object) -> object:
+        return None if v == "" else v
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, v: str) -> str:

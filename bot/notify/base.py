@@ -1,0 +1,58 @@
+"""The notifier interface: a delivery and its rendered message in, an outcome out.
+
+Each channel ("log", "email", "slack", "teams") has one notifier. A notifier never raises for
+an expected failure; it says what happened so the dispatcher can decide: `sent`, `transient`
+(try again later with backoff), `rate_limited` (try again after `retry_after` seconds) or
+`permanent` (give up and record the error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from storage.models import Delivery
+
+Outcome = Literal["sent", "transient", "rate_limited", "permanent"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a delivery says, rendered from the current facts when it is sent."""
+
+    subject: str  # one line: e-mail subject, chat notification text
+    text: str  # plain text body
+    kind: str  # DeliveryKind value
+    meeting_id: str
+    sequence: int = 0  # the meeting's iCalendar SEQUENCE (invites, updates, CANCEL)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    error: str | None = None
+    retry_after: float | None = None
+
+    @classmethod
+    def sent(cls) -> SendResult:
+        return cls("sent")
+
+    @classmethod
+    def transient(cls, error: str) -> SendResult:
+        return cls("transient", error)
+
+    @classmethod
+    def permanent(cls, error: str) -> SendResult:
+        return cls("permanent", error)
+
+    @classmethod
+    def rate_limited(cls, retry_after: float, error: str = "rate limited") -> SendResult:
+        return cls("rate_limited", error, max(0.0, retry_after))
+
+
+class Notifier(Protocol):
+    channel: str
+
+    async def send(self, delivery: Delivery, message: Message) -> SendResult: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,310 @@
+"""Reminder commands in chat, for the core to try before answering a question.
+
+`handle()` returns None for anything that is not a reminder command, so the caller can go on
+to the question answerer. Understood (case and trailing punctuation do not matter):
+
+- "remind me 3 days before the Lusaka meeting" / "remind me 2 weeks before inc7"
+- "remind me about ICCM4" (default offsets, SECBOT_REMINDERS_BEFORE)
+- "remind me of all document deadlines for INC7"
+- "post reminders for African meetings in this channel" (a region, a kind, or "all")
+- "stop reminding me about X" / "unsubscribe me from reminders"
+- "add deadline: documents for INC7 due 25 January 2016" (admins only)
+
+Meetings are found by id, short name, title or city (storage.repo.find_meetings_text).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import dateparser
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot import reminders
+from bot.answer import Answer, Asker
+from bot.settings import get_settings
+from storage import db, places, repo
+from storage.models import DeadlineData, DeadlineKind, Meeting, RuleScope, Status
+
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+DEADLINE_WORDS = {
+    "document": "documents", "documents": "documents", "registration": "registration",
+    "nomination": "nominations", "nominations": "nominations", "travel": "travel",
+    "visa": "visa", "visas": "visa", "comment": "comments", "comments": "comments",
+}  # fmt: skip
+
+_THE = r"(?:the\s+)?"
+OFFSET_BEFORE = re.compile(
+    rf"^(?:please\s+)?remind\s+me\s+(?P<n>\d{{1,3}}|{'|'.join(NUMBERS)})\s+(?P<unit>days?|weeks?)"
+    rf"\s+before\s+{_THE}(?P<ref>.+?)$"
+)
+DEADLINES_OF = re.compile(
+    rf"^(?:please\s+)?remind\s+me\s+(?:of|about)\s+(?:all\s+)?{_THE}(?:(?P<kind>\w+)\s+)?"
+    rf"deadlines?\s+(?:for|of)\s+{_THE}(?P<ref>.+?)$"
+)
+ABOUT = re.compile(rf"^(?:please\s+)?remind\s+me\s+(?:about|of)\s+{_THE}(?P<ref>.+?)$")
+CHANNEL = re.compile(
+    r"^(?:please\s+)?post\s+reminders\s+(?:for|about|of)\s+(?P<what>.+?)\s+in\s+(?:this|the)"
+    r"\s+channel$"
+)
+STOP = re.compile(
+    rf"^(?:please\s+)?(?:stop|don'?t|do\s+not)\s+remind(?:ing)?\s+me\s+(?:about|of)\s+{_THE}"
+    r"(?P<ref>.+?)$"
+)
+UNSUBSCRIBE = re.compile(
+    r"^(?:please\s+)?(?:unsubscribe\s+me\s+from\s+(?:all\s+)?reminders|stop\s+(?:all\s+)?"
+    r"(?:my\s+)?reminders)$"
+)
+ADD_DEADLINE = re.compile(
+    r"^add\s+(?:a\s+)?deadline:?\s+(?P<kind>\w+)\s+(?:deadline\s+)?for\s+(?P<ref>.+?)\s+"
+    r"(?:due|on|by)\s+(?P<date>.+)$"
+)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().rstrip(".!?").strip())
+
+
+def _strip_meeting_word(ref: str) -> str:
+    return re.sub(r"\s+(?:meeting|session|conference|workshop)$", "", ref.strip()).strip()
+
+
+def resolve_meeting(session: Session, ref: str, *, now: datetime) -> list[Meeting]:
+    """Meetings `ref` may mean: an exact id wins; else text matches, upcoming ones preferred."""
+    ref = ref.strip()
+    exact = repo.get_meeting(session, meeting_id=ref.lower())
+    if exact is not None:
+        return [exact]
+    found = repo.find_meetings_text(session, text=ref) or repo.find_meetings_text(
+        session, text=_strip_meeting_word(ref)
+    )
+    if len(found) <= 1:
+        return found
+    today = now.date()
+    upcoming = [
+        m
+        for m in found
+        if m.status != Status.cancelled and (m.start_date is None or m.start_date >= today)
+    ]
+    return upcoming or found
+
+
+def _reply(question: str, now: datetime, intent: str, text: str, **kw: object) -> Answer:
+    return Answer(question=question, now=now, intent=intent, text=text, **kw)  # type: ignore[arg-type]
+
+
+def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer | None:
+    """Carry out a reminder command, or return None if `text` is not one."""
+    as_said = _clean(text)
+    said = as_said.lower()
+    matchers = (
+        (UNSUBSCRIBE, _unsubscribe),
+        (STOP, _stop),
+        (OFFSET_BEFORE, _remind_before),
+        (DEADLINES_OF, _remind_deadlines),
+        (CHANNEL, _channel),
+        (ADD_DEADLINE, _add_deadline),
+        (ABOUT, _remind_before),
+    )
+    for pattern, action in matchers:
+        m = pattern.match(said)
+        if m:
+            groups = m.groupdict()
+            if len(as_said) == len(said):  # names as the user wrote them, for the replies
+                groups = {k: as_said[slice(*m.span(k))] if v else v for k, v in groups.items()}
+            try:
+                with db.session_scope(engine) as session:
+                    return action(session, text, groups, asker, now)
+            except reminders.ReminderError as e:
+                return _reply(text, now, "reminder_error", str(e))
+    return None
+
+
+def _person(asker: Asker) -> str:
+    if not asker.user_id:
+        raise reminders.ReminderError(
+            "I need to know who you are to remind you: ask me in Slack or Teams, or use "
+            "`secbot reminders add --email ...`."
+        )
+    if asker.platform not in reminders.CHANNELS:
+        raise reminders.ReminderError(
+            "Reminders go to Slack, Teams or e-mail: ask me there, or use `secbot reminders add`."
+        )
+    return f"{asker.platform}:{asker.user_id}"
+
+
+def _one_meeting(session: Session, ref: str, now: datetime) -> Meeting:
+    found = resolve_meeting(session, ref, now=now)
+    if not found:
+        raise reminders.ReminderError(f"I don't know a meeting called “{ref}”.")
+    if len(found) > 1:
+        names = "; ".join(f"{m.short_name or m.title} ({m.id})" for m in found[:6])
+        raise reminders.ReminderError(f"“{ref}” could be several meetings: {names}. Which one?")
+    return found[0]
+
+
+def _tz(asker: Asker) -> str:
+    return asker.timezone or get_settings().default_tz
+
+
+def _remind_before(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    meeting = _one_meeting(session, g["ref"] or "", now)
+    if g.get("n"):
+        word = (g["n"] or "").lower()
+        n = NUMBERS.get(word) or int(word or 0)
+        days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
+    else:
+        days = reminders.parse_offsets(get_settings().reminders_before)
+    settings = get_settings()
+    rule = reminders.add_rule(
+        session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
+        offsets=days, now=now, timezone=_tz(asker),
+        time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
+    )  # fmt: skip
+    label = meeting.short_name or meeting.title
+    when = " and ".join(f"{d} day{'s' if d != 1 else ''}" for d in rule.offsets)
+    note = "" if meeting.start_date else " It has no date yet; I'll remind you once it has one."
+    return _reply(
+        text, now, "reminder_set",
+        f"OK: I'll remind you {when} before {label}, at {rule.time_of_day:%H:%M} "
+        f"({rule.timezone}).{note}",
+        meetings=[meeting],
+    )  # fmt: skip
+
+
+def _remind_deadlines(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    meeting = _one_meeting(session, g["ref"] or "", now)
+    word = (g.get("kind") or "").lower()
+    kinds = [] if word in ("", "all", "the") else [DEADLINE_WORDS.get(word, "")]
+    if kinds == [""]:
+        raise reminders.ReminderError(
+            f"I don't know “{word}” deadlines; try documents, registration, visa, travel, "
+            "nominations or comments."
+        )
+    settings = get_settings()
+    rule = reminders.add_rule(
+        session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
+        offsets=reminders.parse_offsets(settings.reminders_before), now=now, timezone=_tz(asker),
+        time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
+        starts=False, deadlines=True, deadline_kinds=kinds,
+    )  # fmt: skip
+    deadlines = [
+        d
+        for d in repo.list_deadlines(session, meeting_ids=[meeting.id])
+        if not kinds or d.kind in kinds
+    ]
+    label = meeting.short_name or meeting.title
+    what = f"{kinds[0]} deadlines" if kinds else "deadlines"
+    listed = (
+        "; ".join(f"{d.title}: {d.due_date:%d %B %Y}" for d in deadlines)
+        or "none are set yet; I'll remind you of them once they are"
+    )
+    return _reply(
+        text, now, "reminder_set",
+        f"OK: I'll remind you of {what} for {label} "
+        f"({reminders.offsets_text(rule.offsets)} before). {listed[0].upper()}{listed[1:]}.",
+        meetings=[meeting], deadlines=deadlines,
+    )  # fmt: skip
+
+
+def _channel(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    if not asker.channel_id or asker.platform not in ("slack", "teams"):
+        raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
+    what = re.sub(r"\s+meetings?$", "", (g["what"] or "").strip().lower())
+    scope, value, label = RuleScope.all, "", "all meetings"
+    if what not in ("all", "every", "all the"):
+        region = places.region_name(what)
+        if region:
+            scope, value, label = RuleScope.region, region, f"meetings in {region}"
+        else:
+            scope = RuleScope.kind
+            value = reminders.scope_value_for(session, RuleScope.kind, what)
+            label = f"{value.replace('_', ' ')} meetings"
+    settings = get_settings()
+    rule = reminders.add_rule(
+        session, subscriber=f"{asker.platform}:{asker.channel_id}", scope=scope,
+        scope_value=value, offsets=reminders.parse_offsets(settings.reminders_before), now=now,
+        timezone=_tz(asker),
+        time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
+    )  # fmt: skip
+    return _reply(
+        text, now, "channel_reminders_set",
+        f"OK: I'll post reminders for {label} in this channel "
+        f"({reminders.offsets_text(rule.offsets)} before, {rule.time_of_day:%H:%M} "
+        f"{rule.timezone}).",
+    )  # fmt: skip
+
+
+def _stop(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    ref = g["ref"] or ""
+    if ref.lower() in ("anything", "everything", "meetings", "all meetings"):
+        return _unsubscribe(session, text, g, asker, now)
+    meeting = _one_meeting(session, ref, now)
+    reminders.mute_meeting(session, subscriber=who, meeting_id=meeting.id, now=now)
+    return _reply(
+        text, now, "reminder_stopped",
+        f"OK: no more reminders about {meeting.short_name or meeting.title}.",
+        meetings=[meeting],
+    )  # fmt: skip
+
+
+def _unsubscribe(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    rules = reminders.unsubscribe(session, subscriber=who, now=now)
+    if not rules:
+        return _reply(text, now, "reminders_unsubscribed", "You had no reminders set.")
+    return _reply(
+        text, now, "reminders_unsubscribed",
+        f"OK: I've stopped all your reminders ({len(rules)} rule{'s' * (len(rules) != 1)}).",
+    )  # fmt: skip
+
+
+def _add_deadline(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    if not asker.is_admin:
+        raise reminders.ReminderError("Only secretariat admins can add deadlines.")
+    kind = DEADLINE_WORDS.get((g["kind"] or "").lower(), "custom")
+    meeting = _one_meeting(session, g["ref"] or "", now)
+    parsed = dateparser.parse(
+        g["date"] or "",
+        languages=["en"],
+        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future"},
+    )
+    if parsed is None:
+        raise reminders.ReminderError(
+            f"I can't read “{g['date']}” as a date (try 25 January 2016)."
+        )
+    title = (g["kind"] or "custom").capitalize() if kind == "custom" else kind.capitalize()
+    deadline = repo.add_deadline(
+        session,
+        data=DeadlineData(
+            meeting_id=meeting.id, title=title, kind=DeadlineKind(kind), due_date=parsed.date()
+        ),
+        now=now,
+    )
+    reminders.replan_meeting(session, meeting_id=meeting.id, now=now)
+    return _reply(
+        text, now, "deadline_added",
+        f"Added: {deadline.title} for {meeting.short_name or meeting.title}, due "
+        f"{deadline.due_date:%d %B %Y}.",
+        meetings=[meeting], deadlines=[deadline],
+    )  # fmt: skip
