@@ -109,9 +109,9 @@ def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
 
     Imported here, not at the top: the command modules import this one for Answer and Asker.
     """
-    from bot import feeds_chat
+    from bot import feeds_chat, reminders_chat
 
-    return [feeds_chat.handle, *COMMAND_HANDLERS]
+    return [reminders_chat.handle, feeds_chat.handle, *COMMAND_HANDLERS]
 
 
 def answer(question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
