@@ -249,7 +249,7 @@ def meetings_edit(
         meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
         replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
-    cli_feeds.after_change(meeting_id, now=now)  # invitees get the update (SEQUENCE + 1)
+    cli_feeds.send_notices(rt, meeting_id)  # invitees get the update (SEQUENCE + 1)
     if as_json:
         print_json(result)
     else:
@@ -267,7 +267,7 @@ def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = Non
             raise fail(str(e)) from None
         replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
         result = meeting_json(meeting)
-    cli_feeds.after_change(meeting_id, now=now)  # invitees get a CANCEL
+    cli_feeds.send_notices(rt, meeting_id)  # invitees and followers get the CANCEL
     if as_json:
         print_json(result)
     else:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Annotated
 
 import typer
 
-from bot import feeds, invites
-from bot.cli_common import NowOpt, cli_runtime, err, fail, out
-from bot.notify.email import EmailNotifier, SmtpConfig
+from bot import feeds, invites, reminders
+from bot.cli_common import NowOpt, cli_runtime, err, fail, out, print_json
+from bot.dispatch import Policy, notices_about, run_once
+from bot.notify.registry import build_notifiers
 from bot.runtime import Runtime
 from storage import db, repo
 from storage import subscriptions as subs
+from storage.models import Delivery, DeliveryState, delivery_json
 
 feeds_app = typer.Typer(help="Calendar feeds: private links.", no_args_is_help=True)
-
-
-def notifier(rt: Runtime) -> EmailNotifier:
-    return EmailNotifier(SmtpConfig.from_settings(rt.settings), now=rt.clock.now())
 
 
 @feeds_app.command("token")
@@ -71,7 +70,11 @@ def invite(
     now: NowOpt = None,
 ) -> None:
     """E-mail calendar invites (iMIP REQUEST) for a meeting and remember the invitees, so later
-    edits send updates and cancelling sends CANCEL."""
+    edits send updates and cancelling sends CANCEL.
+
+    The invites are queued in the deliveries ledger and sent at once; what cannot be sent now
+    is left to the scheduler (`secbot serve`) or `secbot reminders run-once`.
+    """
     try:
         addresses = invites.parse_addresses(to)
     except invites.InviteError as e:
@@ -79,42 +82,44 @@ def invite(
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         try:
-            report = invites.invite(
-                session, meeting_id=meeting_id, addresses=addresses, notifier=notifier(rt),
-                base_url=rt.settings.public_url, now=rt.clock.now(),
-            )  # fmt: skip
+            recipients = invites.invite(
+                session, meeting_id=meeting_id, addresses=addresses, now=rt.clock.now()
+            )
         except (invites.InviteError, repo.NotFound) as e:
             raise fail(str(e)) from None
-    _print_report(report, as_json=as_json)
-    if report.failed:
+    rows = send_notices(rt, meeting_id)
+    done = {r.recipient for r in rows}
+    if waiting := [r for r in recipients if r not in done]:
+        err.print(f"no new invite for {', '.join(waiting)} (already sent, or being sent)")
+    if as_json:
+        print_json(
+            {"meeting": meeting_id, "invited": recipients,
+             "deliveries": [delivery_json(r) for r in rows]}
+        )  # fmt: skip
+    if any(r.state == DeliveryState.failed for r in rows):
         raise typer.Exit(1)
 
 
-def _print_report(report: invites.InviteReport, *, as_json: bool = False) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_json()) + "\n")
-        return
-    if report.skipped:
-        return
-    if report.sent:
-        err.print(
-            f"sent {report.method} (SEQUENCE {report.sequence}) to {', '.join(report.sent)}",
-            highlight=False,
-        )
-    for address, error in report.failed.items():
-        err.print(f"[red]not sent[/red] to {address}: {error}", highlight=False)
-
-
-def after_change(meeting_id: str, *, now: str | None = None) -> None:
-    """Called by `secbot meetings edit|cancel` once the change is stored: invitees get the
-    update or the CANCEL (see bot/invites.py for the reminders-ledger seam)."""
-    rt = cli_runtime(now)
+def send_notices(rt: Runtime, meeting_id: str) -> list[Delivery]:
+    """Send the invites, updates and CANCELs about a meeting that are due now (what a command
+    just queued) and say on stderr who got what, so whoever changed the meeting sees the
+    outcome; the scheduler sends anything left. Returns the ledger rows sent or failed."""
+    policy = Policy.from_settings(rt.settings)
+    sending = run_once(
+        rt.engine, build_notifiers(rt), clock=rt.clock, policy=policy,
+        only=notices_about(meeting_id),
+    )  # fmt: skip
+    report = asyncio.run(sending)
     with db.session_scope(rt.engine) as session:
-        meeting = repo.get_meeting(session, meeting_id=meeting_id)
-        if meeting is None or not subs.list_invitations(session, meeting_id=meeting_id):
-            return
-        report = invites.send_updates(
-            session, meeting=meeting, notifier=notifier(rt), base_url=rt.settings.public_url,
-            now=rt.clock.now(),
-        )  # fmt: skip
-    _print_report(report)
+        rows = reminders.list_deliveries(session, ids=[*report.sent, *report.failed])
+    sent: dict[str, list[str]] = {}
+    for row in rows:
+        label = f"{row.kind} (SEQUENCE {row.subject.rpartition(':')[2]})"
+        if row.state == DeliveryState.sent:
+            sent.setdefault(label, []).append(row.recipient)
+        else:
+            err.print(f"[red]not sent[/red] {label} to {row.recipient}: {row.last_error}",
+                      highlight=False)  # fmt: skip
+    for label, recipients in sent.items():
+        err.print(f"sent {label} to {', '.join(recipients)}", highlight=False)
+    return rows

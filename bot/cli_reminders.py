@@ -192,7 +192,7 @@ def reminders_run_once(as_json: JsonOpt = False, now: NowOpt = None) -> None:
     report = asyncio.run(
         run_once(
             rt.engine,
-            build_notifiers(rt.settings),
+            build_notifiers(rt),
             clock=rt.clock,
             policy=Policy.from_settings(rt.settings),
         )

@@ -27,9 +27,17 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.notify.base import Message, Notifier, SendResult
-from bot.reminders import TOO_LATE, Grace, due, grace_from_settings, render
+from bot.reminders import NOTICE_KINDS, TOO_LATE, Grace, due, grace_from_settings, render
 from bot.settings import Settings
-from storage.models import Deadline, Delivery, DeliveryState, Meeting
+from storage.models import (
+    Deadline,
+    Delivery,
+    DeliveryKind,
+    DeliveryState,
+    Invitation,
+    InvitationStatus,
+    Meeting,
+)
 
 log = logging.getLogger("secbot.dispatch")
 
@@ -75,20 +83,38 @@ def worker_name() -> str:
     return f"{os.uname().nodename}:{os.getpid()}"
 
 
-def _claimable(now: datetime, lease: timedelta) -> Any:
-    return or_(
+def _claimable(now: datetime, lease: timedelta, only: Any = None) -> Any:
+    claimable = or_(
         and_(col(Delivery.state) == DeliveryState.pending, col(Delivery.due_at) <= now),
         and_(
             col(Delivery.state) == DeliveryState.sending,
             col(Delivery.claimed_at) < now - lease,
         ),
     )
+    return claimable if only is None else and_(claimable, only)
+
+
+def notices_about(meeting_id: str) -> Any:
+    """A filter for `Dispatcher(only=...)`: the invites, updates and CANCELs of one meeting."""
+    return and_(col(Delivery.meeting_id) == meeting_id, col(Delivery.kind).in_(NOTICE_KINDS))
+
+
+def _invitees(session: Session, rows: Sequence[Delivery]) -> dict[str, tuple[str, ...]]:
+    """The e-mail invitees of the meetings that notices in `rows` are about."""
+    ids = {r.meeting_id for r in rows if r.kind in NOTICE_KINDS}
+    found: dict[str, list[str]] = {}
+    if ids:
+        query = select(Invitation).where(col(Invitation.meeting_id).in_(ids))
+        for i in session.exec(query.order_by(col(Invitation.id))):
+            found.setdefault(i.meeting_id, []).append(i.email)
+    return {meeting_id: tuple(emails) for meeting_id, emails in found.items()}
 
 
 def claim(
-    engine: Engine, *, now: datetime, policy: Policy, worker: str
+    engine: Engine, *, now: datetime, policy: Policy, worker: str, only: Any = None
 ) -> tuple[list[tuple[Delivery, Message]], dict[int, str]]:
-    """Claim up to `policy.batch` due rows for `worker`; skip the ones too late.
+    """Claim up to `policy.batch` due rows for `worker` (among `only`, a SQL filter, if given);
+    skip the ones too late.
 
     Returns the claimed rows with their rendered messages, and the ids skipped (with reason).
     """
@@ -96,7 +122,7 @@ def claim(
     with Session(engine, expire_on_commit=False) as session:
         query = (
             select(Delivery)
-            .where(_claimable(now, policy.lease))
+            .where(_claimable(now, policy.lease, only))
             .order_by(col(Delivery.due_at), col(Delivery.id))
             .limit(policy.batch)
         )
@@ -148,6 +174,7 @@ def claim(
             d.id: d
             for d in session.exec(select(Deadline).where(col(Deadline.id).in_(deadline_ids)))
         }
+        invitees = _invitees(session, claimed)
         out = [
             (
                 r,
@@ -155,6 +182,7 @@ def claim(
                     r,
                     meetings.get(r.meeting_id),
                     deadlines.get(r.deadline_id) if r.deadline_id is not None else None,
+                    attendees=invitees.get(r.meeting_id, ()),
                 ),
             )
             for r in claimed
@@ -168,11 +196,28 @@ class Outcome:
     now: datetime
     result: SendResult
     attempts: int
+    sequence: int = 0  # the meeting's SEQUENCE the message carried
+
+
+def _invitation_values(o: Outcome) -> dict[str, Any] | None:
+    """What an e-mail invite, update or CANCEL's outcome changes on its invitation row."""
+    if o.row.channel != "email" or o.row.kind not in NOTICE_KINDS:
+        return None
+    if o.result.outcome != "sent":
+        error = (o.result.error or o.result.outcome)[:500]
+        return {"status": InvitationStatus.failed.value, "last_error": error, "updated_at": o.now}
+    cancelled = o.row.kind == DeliveryKind.cancel
+    status = InvitationStatus.cancelled if cancelled else InvitationStatus.invited
+    return {
+        "status": status.value, "sequence_sent": o.sequence,
+        "last_error": None, "updated_at": o.now,
+    }  # fmt: skip
 
 
 def mark(engine: Engine, outcomes: Sequence[Outcome]) -> list[bool]:
     """Record sends' outcomes on rows we still hold, in one transaction; for each, False if
-    our claim was taken over meanwhile."""
+    our claim was taken over meanwhile. E-mail notices also update their invitation (the
+    SEQUENCE the invitee has, or the error)."""
     kept: list[bool] = []
     with engine.begin() as conn:
         for o in outcomes:
@@ -192,6 +237,16 @@ def mark(engine: Engine, outcomes: Sequence[Outcome]) -> list[bool]:
                 .values(**values)
             )
             kept.append(bool(changed.rowcount))
+            invitation = _invitation_values(o)
+            if changed.rowcount and invitation:
+                conn.execute(
+                    update(Invitation)
+                    .where(
+                        col(Invitation.meeting_id) == o.row.meeting_id,
+                        col(Invitation.email) == o.row.address,
+                    )
+                    .values(**invitation)
+                )
     return kept
 
 
@@ -254,8 +309,10 @@ class Dispatcher:
         worker: str | None = None,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        only: Any = None,
     ) -> None:
         self.engine = engine
+        self.only = only  # a SQL filter: send only these rows (e.g. `notices_about(id)`)
         self.notifiers = notifiers
         self.clock = clock
         self.policy = policy
@@ -276,7 +333,12 @@ class Dispatcher:
         while True:
             now = self.clock.now()
             batch, skipped = await asyncio.to_thread(
-                claim, self.engine, now=now, policy=self.policy, worker=self.worker
+                claim,
+                self.engine,
+                now=now,
+                policy=self.policy,
+                worker=self.worker,
+                only=self.only,
             )
             report.skipped.update(skipped)
             if not batch:
@@ -295,7 +357,8 @@ class Dispatcher:
             else:
                 result, tries = await self._send_with_retries(notifier, row, message)
                 attempts += tries - 1
-            kept = await self._marker.mark(Outcome(row, self.clock.now(), result, attempts))
+            outcome = Outcome(row, self.clock.now(), result, attempts, message.sequence)
+            kept = await self._marker.mark(outcome)
         if not kept:
             report.lost_claims += 1
         elif result.outcome == "sent":
@@ -339,11 +402,13 @@ async def run_once(
     clock: Clock,
     policy: Policy,
     sleep: Sleep = asyncio.sleep,
+    only: Any = None,
 ) -> DispatchReport:
-    """Send everything due at the clock's instant, then close the notifiers."""
+    """Send everything due at the clock's instant (among `only`, if given), then close the
+    notifiers."""
     try:
         return await Dispatcher(
-            engine, notifiers, clock=clock, policy=policy, sleep=sleep
+            engine, notifiers, clock=clock, policy=policy, sleep=sleep, only=only
         ).run_due()
     finally:
         for n in notifiers.values():

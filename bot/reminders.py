@@ -3,7 +3,9 @@
 The database is the memory. Whenever a fact changes (a meeting is added, moved or cancelled, a
 deadline or a rule is added), `replan_meeting` reconciles that meeting's ledger rows with the
 rules: it inserts what is missing (the unique key makes this idempotent), moves pending rows
-whose date moved, and skips pending rows that no longer apply, with the reason. Sending is
+whose date moved, and skips pending rows that no longer apply, with the reason. It also queues
+the meeting's notices: an update to e-mail invitees behind its SEQUENCE, and on cancellation a
+CANCEL to invitees and to everyone who was waiting for a reminder. Sending is
 `bot.dispatch`'s job; deciding what is due at an instant is the pure `due()` below.
 
 "3 days before at 09:00" is 09:00 on the wall clock of the rule's time zone, three calendar
@@ -27,12 +29,14 @@ from sqlmodel import Session, col, select
 from bot.notify.base import Message
 from bot.settings import Settings, get_settings
 from storage import places, repo
+from storage import subscriptions as subs
 from storage.models import (
     Deadline,
     DeadlineKind,
     Delivery,
     DeliveryKind,
     DeliveryState,
+    InvitationStatus,
     Kind,
     Meeting,
     Precision,
@@ -351,7 +355,7 @@ class PlanReport:
     moved: int = 0
     rearmed: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    notices: int = 0  # CANCEL (and, via the invites seam, invite/update) rows queued
+    notices: int = 0  # invite, update and CANCEL rows queued
 
     def add(self, other: PlanReport) -> None:
         self.created += other.created
@@ -565,6 +569,8 @@ def replan_meeting(
             if r.active and r.scope == RuleScope.meeting and r.scope_value == m.id
         }
         report.add(_cancel(session, meeting=m, recipients=cancel_to, now=now))
+    elif m is not None:
+        report.notices += _update_invitees(session, meeting=m, now=now)
     session.flush()
     if report.created or report.moved or report.rearmed or report.notices:
         _changed_on_commit(session)
@@ -580,11 +586,8 @@ def _cancel(
     session: Session, *, meeting: Meeting, recipients: set[str], now: datetime
 ) -> PlanReport:
     """A cancelled meeting: pending invites/updates are skipped, and everyone who was waiting
-    for a reminder (or follows this meeting) gets a CANCEL notice, if it had not yet begun.
-
-    Seam (invites issue): the meeting's e-mail invitees are added to `recipients` through
-    `CANCEL_RECIPIENTS` hooks, so they get an iMIP CANCEL from the same ledger.
-    """
+    for a reminder, follows this meeting or was invited to it gets a CANCEL notice, if it had
+    not yet begun (invitees get theirs as an iMIP CANCEL)."""
     report = PlanReport()
     stale = session.exec(
         select(Delivery).where(
@@ -596,8 +599,11 @@ def _cancel(
     for row in stale:
         _skip(session, row, CANCELLED, now)
         report.skipped[CANCELLED] = report.skipped.get(CANCELLED, 0) + 1
-    for hook in CANCEL_RECIPIENTS:
-        recipients |= set(hook(session, meeting))
+    recipients |= {
+        f"email:{i.email}"
+        for i in subs.list_invitations(session, meeting_id=meeting.id)
+        if i.status != InvitationStatus.cancelled
+    }
     upcoming = meeting.start_date is None or meeting.start_date >= now.date()
     if recipients and upcoming:
         report.notices = queue_notice(
@@ -607,25 +613,63 @@ def _cancel(
     return report
 
 
-# Seam for the invites issue: functions naming extra recipients ("email:a@x.org") of a meeting's
-# CANCEL, e.g. its invitees. Registered at merge; empty here.
-CANCEL_RECIPIENTS: list[Callable[[Session, Meeting], Iterable[str]]] = []
+def _update_invitees(session: Session, *, meeting: Meeting, now: datetime) -> int:
+    """Queue a REQUEST for every invitee behind the meeting's SEQUENCE: an `update` for those
+    who had an earlier one, an `invite` for those who never got one. An invitee with an invite
+    or update still waiting needs nothing more: it is rendered from the facts when sent."""
+    if not _has_date(meeting):
+        return 0  # nothing to put in a calendar (any CANCEL is `_cancel`'s)
+    invitations = subs.list_invitations(session, meeting_id=meeting.id)
+    if not invitations:
+        return 0
+    waiting = set(
+        session.exec(
+            select(Delivery.recipient).where(
+                Delivery.meeting_id == meeting.id,
+                col(Delivery.kind).in_([DeliveryKind.invite.value, DeliveryKind.update.value]),
+                col(Delivery.state).in_([DeliveryState.pending, DeliveryState.sending]),
+            )
+        )
+    )
+    behind: dict[str, list[str]] = {DeliveryKind.invite.value: [], DeliveryKind.update.value: []}
+    for i in invitations:
+        recipient = f"email:{i.email}"
+        if recipient in waiting:
+            continue
+        if i.sequence_sent is None:
+            behind[DeliveryKind.invite.value].append(recipient)
+        elif i.sequence_sent < meeting.sequence:
+            behind[DeliveryKind.update.value].append(recipient)
+    return sum(
+        queue_notice(session, meeting=meeting, kind=kind, recipients=recipients, now=now)
+        for kind, recipients in behind.items()
+        if recipients
+    )
 
 
 def queue_notice(
-    session: Session, *, meeting: Meeting, kind: str, recipients: Iterable[str], now: datetime
+    session: Session,
+    *,
+    meeting: Meeting,
+    kind: str,
+    recipients: Iterable[str],
+    now: datetime,
+    retry_failed: bool = False,
 ) -> int:
-    """Queue an invite, update or CANCEL about `meeting` at its current SEQUENCE, due now.
+    """Queue an invite, update or CANCEL about `meeting` at its current SEQUENCE, due now;
+    returns how many rows were queued.
 
     The subject carries the SEQUENCE, so each change is queued once per recipient however
-    often this is called. The invites code calls this instead of sending by itself.
+    often this is called; `retry_failed` makes such a row that failed pending again.
     """
     if kind not in NOTICE_KINDS:
         raise ReminderError(f"not a notice kind: {kind!r}")
+    subject = f"{kind}:{meeting.id}:{meeting.sequence}"
+    wanted = sorted(set(recipients))
     rows = [
         {
             "kind": kind,
-            "subject": f"{kind}:{meeting.id}:{meeting.sequence}",
+            "subject": subject,
             "meeting_id": meeting.id,
             "deadline_id": None,
             "recipient": r,
@@ -637,9 +681,23 @@ def queue_notice(
             "created_at": now,
             "updated_at": now,
         }
-        for r in sorted(set(recipients))
+        for r in wanted
     ]
     created = _insert_ignore(session, rows)
+    if retry_failed:
+        failed = session.exec(
+            select(Delivery).where(
+                Delivery.subject == subject,
+                col(Delivery.recipient).in_(wanted),
+                Delivery.state == DeliveryState.failed,
+            )
+        )
+        for row in failed:
+            row.state, row.due_at, row.updated_at = DeliveryState.pending.value, now, now
+            row.attempts, row.last_error = 0, None
+            session.add(row)
+            created += 1
+        session.flush()
     if created:
         _changed_on_commit(session)
     return created
@@ -671,9 +729,12 @@ def list_deliveries(
     due_by: datetime | None = None,
     recipient: str | None = None,
     meeting_id: str | None = None,
+    ids: Sequence[int] | None = None,
     limit: int | None = None,
 ) -> list[Delivery]:
     query = select(Delivery)
+    if ids is not None:
+        query = query.where(col(Delivery.id).in_(list(ids)))
     if states:
         query = query.where(col(Delivery.state).in_(list(states)))
     if due_by is not None:
@@ -710,8 +771,15 @@ def _meeting_line(m: Meeting) -> str:
     return f"{name} — {when}" + (f", {place}" if place else "") + f" [{m.id}]"
 
 
-def render(delivery: Delivery, meeting: Meeting | None, deadline: Deadline | None) -> Message:
-    """The message for a delivery, from the facts as they are now."""
+def render(
+    delivery: Delivery,
+    meeting: Meeting | None,
+    deadline: Deadline | None,
+    *,
+    attendees: Sequence[str] = (),
+) -> Message:
+    """The message for a delivery, from the facts as they are now (`attendees`: the meeting's
+    e-mail invitees, which invites, updates and CANCELs list)."""
     kind = delivery.kind
     if meeting is None:
         return Message(
@@ -738,5 +806,6 @@ def render(delivery: Delivery, meeting: Meeting | None, deadline: Deadline | Non
         subject = f"Reminder: {label} starts {_in_days(delivery.offset_days)}"
         text = f"{subject}.\n{line}"
     return Message(
-        subject=subject, text=text, kind=kind, meeting_id=meeting.id, sequence=meeting.sequence
-    )
+        subject=subject, text=text, kind=kind, meeting_id=meeting.id, sequence=meeting.sequence,
+        meeting=meeting, attendees=tuple(attendees),
+    )  # fmt: skip

@@ -117,7 +117,7 @@ async def start_reminders(runtime: Runtime) -> Callable[[], Awaitable[None]]:
         return nothing
     dispatcher = Dispatcher(
         runtime.engine,
-        build_notifiers(settings),
+        build_notifiers(runtime),
         clock=runtime.clock,
         policy=Policy.from_settings(settings),
     )

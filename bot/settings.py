@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     log_level: str = "info"
 
-    # --- e-mail (iMIP invites; later reminders): SMTP relay and the organizer address -------
+    # --- e-mail (reminders and iMIP invites): SMTP relay and the sender/organizer address ----
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_user: str | None = None

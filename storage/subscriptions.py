@@ -18,7 +18,6 @@ from storage.models import (
     FeedState,
     FeedToken,
     Invitation,
-    InvitationStatus,
     Meeting,
     Subscription,
     TargetKind,
@@ -194,7 +193,8 @@ def record_invitation(
     now: datetime,
     subscriber: str | None = None,
 ) -> Invitation:
-    """Add an invitee (idempotent); the send outcome is recorded by `mark_sent`/`mark_failed`."""
+    """Add an invitee (idempotent). What was sent to it (`sequence_sent`, `status`) is recorded
+    when its ledger delivery is marked (`bot.dispatch.mark`)."""
     repo.require_meeting(session, meeting_id=meeting_id)
     email = email.strip().lower()
     row = session.exec(
@@ -212,24 +212,6 @@ def record_invitation(
     _touch(session, subscriber=subscriber or f"email:{email}", now=now)
     session.flush()
     return row
-
-
-def mark_sent(
-    session: Session, *, invitation: Invitation, sequence: int, status: InvitationStatus,
-    now: datetime,
-) -> None:  # fmt: skip
-    invitation.sequence_sent = sequence
-    invitation.status = status.value
-    invitation.last_error = None
-    invitation.updated_at = now
-    session.add(invitation)
-
-
-def mark_failed(session: Session, *, invitation: Invitation, error: str, now: datetime) -> None:
-    invitation.status = InvitationStatus.failed.value
-    invitation.last_error = error[:500]
-    invitation.updated_at = now
-    session.add(invitation)
 
 
 def subscriber_version(session: Session, *, subscriber: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from ical.calendar_stream import IcsCalendarStream
@@ -11,10 +12,12 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from bot import invites
+from bot import invites, reminders
 from bot.cli import app
 from bot.clock import Clock
-from bot.notify.email import EmailNotifier, SmtpConfig
+from bot.dispatch import DispatchReport, Policy, run_once
+from bot.notify.email import EmailNotifier
+from bot.settings import Settings
 from storage import db, repo
 from storage import subscriptions as subs
 from storage.models import InvitationStatus
@@ -60,23 +63,48 @@ def read_invite(message: EmailMessage) -> Calendar:
 
 
 def notifier(port: int, clock: Clock) -> EmailNotifier:
-    config = SmtpConfig(host="127.0.0.1", port=port, sender=SENDER)
-    return EmailNotifier(config, now=clock.now())
+    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=port, mail_from=SENDER,
+                        public_url="https://secbot.example.org")  # type: ignore[call-arg]  # fmt: skip
+    return EmailNotifier(settings, clock=clock)
 
 
-def test_invite_update_and_cancel_reach_the_mailbox(
+async def send_due(engine: Engine, port: int, clock: Clock, **policy: Any) -> DispatchReport:
+    """What the scheduler does: send every due ledger row, here by e-mail only."""
+    return await run_once(
+        engine, {"email": notifier(port, clock)}, clock=clock, policy=Policy(**policy),
+        sleep=no_sleep,
+    )  # fmt: skip
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+def edit_venue(engine: Engine, clock: Clock, meeting_id: str, venue: str) -> None:
+    """Change a meeting as `secbot meetings edit` does: SEQUENCE up, then replan."""
+    with db.session_scope(engine) as session:
+        meeting = repo.require_meeting(session, meeting_id=meeting_id)
+        meeting.venue = venue
+        meeting.sequence += 1
+        session.add(meeting)
+        session.flush()
+        reminders.replan_meeting(session, meeting_id=meeting_id, now=clock.now())
+
+
+async def test_invite_update_and_cancel_reach_the_mailbox(
     data: Engine, clock: Clock, smtp: tuple[Mailbox, int]
 ) -> None:
     box, port = smtp
     meeting_id = "bureau-geneva-2016-04"
     with db.session_scope(data) as session:
-        report = invites.invite(
+        queued = invites.invite(
             session, meeting_id=meeting_id, addresses=["a@example.org", "b@example.org"],
-            notifier=notifier(port, clock), base_url="https://secbot.example.org",
             now=clock.now(),
         )  # fmt: skip
-    assert report.sent == ["a@example.org", "b@example.org"] and not report.failed
-    assert [rcpt for rcpt, _ in box.messages] == [["a@example.org"], ["b@example.org"]]
+    assert queued == ["email:a@example.org", "email:b@example.org"]
+    report = await send_due(data, port, clock)
+    assert len(report.sent) == 2 and not report.failed
+    assert sorted(rcpt for rcpt, _ in box.messages) == [["a@example.org"], ["b@example.org"]]
     message = box.messages[0][1]
     assert message["Subject"] == "Invitation: Bureau meeting"
     assert message["From"] == SENDER
@@ -90,36 +118,33 @@ def test_invite_update_and_cancel_reach_the_mailbox(
     ]  # fmt: skip
     text = message.get_payload()[0].get_payload()[0].get_content()  # type: ignore[union-attr]
     assert "When: Tuesday 05 April 2016, 10:00 (Europe/Zurich)" in text
-
-    # an edit raises SEQUENCE; send_updates sends a REQUEST with it, same UID
     with db.session_scope(data) as session:
-        meeting = repo.require_meeting(session, meeting_id=meeting_id)
-        meeting.venue = "Palais des Nations"
-        meeting.sequence += 1
-        session.add(meeting)
-        session.flush()
-        report = invites.send_updates(session, meeting=meeting, notifier=notifier(port, clock),
-                                      base_url="https://x", now=clock.now())  # fmt: skip
-    assert (report.method, report.sequence, len(report.sent)) == ("REQUEST", 1, 2)
+        rows = subs.list_invitations(session, meeting_id=meeting_id)
+        assert {(r.status, r.sequence_sent) for r in rows} == {(InvitationStatus.invited, 0)}
+
+    # an edit raises SEQUENCE; replanning queues an update with it, same UID
+    edit_venue(data, clock, meeting_id, "Palais des Nations")
+    report = await send_due(data, port, clock)
+    assert len(report.sent) == 2 and len(box.messages) == 4
     update = read_invite(box.messages[2][1])
     [event] = update.walk("VEVENT")
     assert (str(event["UID"]), event["SEQUENCE"]) == (f"{meeting_id}@secbot", 1)
     assert "Palais des Nations" in str(event["LOCATION"])
     assert box.messages[2][1]["Subject"] == "Updated: Bureau meeting"
 
-    # nothing new: nobody is behind, nothing is sent
+    # nothing new: nobody is behind, nothing is queued or sent
     with db.session_scope(data) as session:
-        meeting = repo.require_meeting(session, meeting_id=meeting_id)
-        again = invites.send_updates(session, meeting=meeting, notifier=notifier(port, clock),
-                                     base_url="https://x", now=clock.now())  # fmt: skip
-    assert again.sent == [] and again.skipped and len(box.messages) == 4
+        assert (
+            reminders.replan_meeting(session, meeting_id=meeting_id, now=clock.now()).notices == 0
+        )
+    assert (await send_due(data, port, clock)).sent == [] and len(box.messages) == 4
 
     # cancelling sends METHOD:CANCEL, STATUS:CANCELLED, same UID, higher SEQUENCE
     with db.session_scope(data) as session:
-        meeting = repo.cancel_meeting(session, meeting_id=meeting_id, now=clock.now())
-        report = invites.send_updates(session, meeting=meeting, notifier=notifier(port, clock),
-                                      base_url="https://x", now=clock.now())  # fmt: skip
-    assert report.method == "CANCEL"
+        repo.cancel_meeting(session, meeting_id=meeting_id, now=clock.now())
+        reminders.replan_meeting(session, meeting_id=meeting_id, now=clock.now())
+    report = await send_due(data, port, clock)
+    assert len(report.sent) == 2 and len(box.messages) == 6
     cancel = read_invite(box.messages[4][1])
     [event] = cancel.walk("VEVENT")
     assert str(cancel["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
@@ -127,20 +152,62 @@ def test_invite_update_and_cancel_reach_the_mailbox(
     with db.session_scope(data) as session:
         rows = subs.list_invitations(session, meeting_id=meeting_id)
         assert {(r.status, r.sequence_sent) for r in rows} == {(InvitationStatus.cancelled, 2)}
+        kinds = [
+            (d.kind, d.state) for d in reminders.list_deliveries(session, meeting_id=meeting_id)
+        ]
+    assert (
+        sorted(kinds)
+        == [("cancel", "sent")] * 2 + [("invite", "sent")] * 2 + [("update", "sent")] * 2
+    )
 
 
-def test_unreachable_relay_records_invitees_as_failed(data: Engine, clock: Clock) -> None:
+async def test_a_change_before_the_invite_went_out_sends_one_invite(
+    data: Engine, clock: Clock, smtp: tuple[Mailbox, int]
+) -> None:
+    box, port = smtp
+    meeting_id = "bureau-geneva-2016-04"
+    with db.session_scope(data) as session:
+        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
+    edit_venue(data, clock, meeting_id, "Palais des Nations")  # the invite is still pending
+    assert (await send_due(data, port, clock)).sent and len(box.messages) == 1
+    [event] = read_invite(box.messages[0][1]).walk("VEVENT")
+    assert event["SEQUENCE"] == 1 and "Palais des Nations" in str(event["LOCATION"])
+    with db.session_scope(data) as session:
+        [row] = subs.list_invitations(session, meeting_id=meeting_id)
+        assert (row.status, row.sequence_sent) == (InvitationStatus.invited, 1)
+        assert (
+            reminders.replan_meeting(session, meeting_id=meeting_id, now=clock.now()).notices == 0
+        )
+
+
+async def test_unreachable_relay_fails_the_invite_and_inviting_again_retries(
+    data: Engine, clock: Clock
+) -> None:
     with smtp_sink() as (_, port):
         pass  # the port is free again: nothing listens there now
+    meeting_id = "bureau-geneva-2016-04"
     with db.session_scope(data) as session:
-        report = invites.invite(
-            session, meeting_id="bureau-geneva-2016-04", addresses=["a@example.org"],
-            notifier=notifier(port, clock), base_url="https://x", now=clock.now(),
-        )  # fmt: skip
-    assert report.sent == [] and "cannot reach SMTP server" in report.failed["a@example.org"]
+        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
+    report = await send_due(data, port, clock, max_attempts=2)
+    assert report.sent == [] and len(report.failed) == 1
+    [error] = report.failed.values()
+    assert error.startswith(f"cannot reach SMTP server 127.0.0.1:{port}")
     with db.session_scope(data) as session:
-        [row] = subs.list_invitations(session, meeting_id="bureau-geneva-2016-04")
-        assert row.status == InvitationStatus.failed and row.last_error
+        [row] = subs.list_invitations(session, meeting_id=meeting_id)
+        assert row.status == InvitationStatus.failed and row.last_error == error
+        assert row.sequence_sent is None
+    with smtp_sink() as (box, live), db.session_scope(data) as session:
+        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
+        session.commit()
+        assert len((await send_due(data, live, clock)).sent) == 1
+        assert [rcpt for rcpt, _ in box.messages] == [["a@example.org"]]
+    with db.session_scope(data) as session:
+        [row] = subs.list_invitations(session, meeting_id=meeting_id)
+        assert (row.status, row.sequence_sent, row.last_error) == (
+            InvitationStatus.invited,
+            0,
+            None,
+        )
 
 
 def test_invite_refuses_bad_addresses_and_undated_meetings(data: Engine, clock: Clock) -> None:
@@ -152,7 +219,7 @@ def test_invite_refuses_bad_addresses_and_undated_meetings(data: Engine, clock: 
     with db.session_scope(data) as session, pytest.raises(invites.InviteError, match="no exact"):
         invites.invite(
             session, meeting_id="lac-expert-group-2016", addresses=["a@example.org"],
-            notifier=notifier(1, clock), base_url="https://x", now=clock.now(),
+            now=clock.now(),
         )  # fmt: skip
 
 

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
+from collections.abc import Iterator
 from datetime import timedelta
-from email.message import Message as MimeMessage
 
 import pytest
-from aiosmtpd.controller import Controller
+from icalendar import Calendar
 from sqlalchemy import Engine
 
 from bot import reminders
 from bot.clock import fixed
 from bot.dispatch import Dispatcher, Policy, run_once
+from bot.notify.email import EmailNotifier
 from bot.notify.log import LogNotifier
-from bot.notify.mail import MailNotifier
 from bot.notify.slack import SlackNotifier
 from bot.settings import Settings
-from storage import db
+from storage import db, repo
 from tests.fakes.slack_sink import running_sink
 from tests.reminder_helpers import LUSAKA, due_instant, fan_out, states
+from tests.servers import Mailbox, smtp_sink
 
 NOW = due_instant(3) - timedelta(days=10)
 AT = due_instant(3)
@@ -125,60 +124,48 @@ async def test_nothing_is_sent_early_twice_or_too_late(seeded: Engine) -> None:
     assert len(skipped) == 3 and {r.reason for r in skipped} == {"too late"}
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[MimeMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content = envelope.content  # type: ignore[attr-defined]
-        self.messages.append(email.message_from_bytes(content, policy=email.policy.default))
-        return "250 OK"
-
-
-class PortZeroController(Controller):
-    """Controller bound to port 0: read the real port before aiosmtpd probes its server."""
-
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        super()._trigger_server()
-
-
 @pytest.fixture
-def smtp() -> object:
-    inbox = Inbox()
-    controller = PortZeroController(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with smtp_sink() as sink:
+        yield sink
 
 
-async def test_email_reminders_and_cancel_notices(seeded: Engine, smtp: tuple) -> None:
-    inbox, port = smtp
+async def test_email_reminders_and_cancel_notices(
+    seeded: Engine, smtp: tuple[Mailbox, int]
+) -> None:
+    box, port = smtp
     with db.session_scope(seeded) as s:
         reminders.add_rule(
             s, subscriber="email:ana@example.org", scope="meeting", scope_value=LUSAKA,
             offsets=[3], now=NOW, timezone="UTC",
         )  # fmt: skip
     settings = Settings(smtp_host="127.0.0.1", smtp_port=port, mail_from="Sec <sec@example.org>")
-    notifiers = {"email": MailNotifier(settings)}
-    report = await run_once(seeded, notifiers, clock=fixed(AT), policy=policy())
+
+    def email() -> dict[str, EmailNotifier]:
+        return {"email": EmailNotifier(settings, clock=fixed(AT))}
+
+    report = await run_once(seeded, email(), clock=fixed(AT), policy=policy())
     assert len(report.sent) == 1
-    (msg,) = inbox.messages
+    ((rcpt, msg),) = box.messages
+    assert rcpt == ["ana@example.org"]
     assert msg["To"] == "ana@example.org" and msg["From"] == "Sec <sec@example.org>"
     subject = str(msg["Subject"]).strip()  # long subjects are folded
     assert subject.startswith("Reminder: ") and subject.endswith("starts in 3 days")
-    from storage import repo
+    body, attachment = msg.iter_parts()  # type: ignore[attr-defined]
+    assert "starts in 3 days" in body.get_content()
+    assert attachment.get_filename() == f"{LUSAKA}.ics"  # the meeting, to add to a calendar
+    [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(event["UID"]) == f"{LUSAKA}@secbot" and "METHOD" not in event
 
     with db.session_scope(seeded) as s:
         repo.cancel_meeting(s, meeting_id=LUSAKA, now=AT)
         reminders.replan_meeting(s, meeting_id=LUSAKA, now=AT)
-    report = await run_once(seeded, {"email": MailNotifier(settings)}, clock=fixed(AT),
-                            policy=policy())  # fmt: skip
+    report = await run_once(seeded, email(), clock=fixed(AT), policy=policy())
     assert len(report.sent) == 1
-    assert str(inbox.messages[-1]["Subject"]).strip().startswith("Cancelled: ")
-    assert "no further reminders" in inbox.messages[-1].get_content()  # type: ignore[attr-defined]
-    later = await run_once(seeded, {"email": MailNotifier(settings)},
-                           clock=fixed(AT + timedelta(days=2)), policy=policy())  # fmt: skip
-    assert later.sent == [] and len(inbox.messages) == 2
+    cancel = box.messages[-1][1]
+    assert str(cancel["Subject"]).strip().startswith("Cancelled: ")
+    # not an invitee: a plain notice, no calendar object to act on
+    assert cancel.get_content_type() == "text/plain"
+    assert "no further reminders" in cancel.get_content()
+    later = await run_once(seeded, email(), clock=fixed(AT + timedelta(days=2)), policy=policy())
+    assert later.sent == [] and len(box.messages) == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from storage.models import Delivery
+from storage.models import Delivery, Meeting
 
 Outcome = Literal["sent", "transient", "rate_limited", "permanent"]
 
@@ -25,6 +25,8 @@ class Message:
     kind: str  # DeliveryKind value
     meeting_id: str
     sequence: int = 0  # the meeting's iCalendar SEQUENCE (invites, updates, CANCEL)
+    meeting: Meeting | None = None  # as it is now, for channels that attach calendar data
+    attendees: tuple[str, ...] = ()  # the meeting's e-mail invitees (iMIP ATTENDEEs)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,23 @@
-"""Notifiers by channel name. A new channel is one entry here (Teams lands at merge)."""
+"""Notifiers by channel name: a new channel is one entry here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from bot.notify.base import Notifier
+from bot.notify.email import EmailNotifier
 from bot.notify.log import LogNotifier
-from bot.notify.mail import MailNotifier
 from bot.notify.slack import SlackNotifier
-from bot.settings import Settings
+from bot.notify.teams import TeamsNotifier
+from bot.runtime import Runtime
 
-FACTORIES: dict[str, Callable[[Settings], Notifier]] = {
-    "log": lambda settings: LogNotifier(),
-    "email": MailNotifier.from_settings,
-    "slack": SlackNotifier.from_settings,
+FACTORIES: dict[str, Callable[[Runtime], Notifier]] = {
+    "log": lambda runtime: LogNotifier(),
+    "email": EmailNotifier.from_runtime,
+    "slack": lambda runtime: SlackNotifier.from_settings(runtime.settings),
+    "teams": TeamsNotifier.from_runtime,
 }
 
-CHANNELS = ("email", "slack", "teams", "log")  # subscriber prefixes we accept
 
-
-def build_notifiers(settings: Settings) -> dict[str, Notifier]:
-    return {name: make(settings) for name, make in FACTORIES.items()}
+def build_notifiers(runtime: Runtime) -> dict[str, Notifier]:
+    return {name: make(runtime) for name, make in FACTORIES.items()}

@@ -1,98 +1,66 @@
-"""Proactive Teams messages (reminders, notices) through stored conversation references.
+"""Teams notifier: a delivery to "teams:<user id>" (or "teams:19:…" for a channel) becomes a
+proactive message through the stored conversation (`bot.teams_proactive.send_proactive`).
 
-The reference was written to the database when the user last talked to the bot, so this works
-in a fresh process after a restart: it needs only the database and the Teams settings.
+The Agents SDK takes seconds to import, so it is imported, and a `TeamsBot` built, on the
+first send: `secbot reminders run-once` with no Teams rows never pays for it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
-from microsoft_agents.activity import Activity, ResourceResponse
-from microsoft_agents.hosting.core import CardFactory, MessageFactory, TurnContext, TurnState
-from microsoft_agents.hosting.core.app.proactive import Conversation
+import aiohttp
 
-from bot.answer import Answer
-from bot.render_teams import answer_card
+from bot.notify.base import Message, SendResult
 from bot.runtime import Runtime
-from bot.teams_app import TeamsBot
-from storage import db
-from storage import teams as teams_store
+from bot.teams_delivery import RETRY_STATUSES, retry_after_seconds
+from storage.models import Delivery
 
-log = logging.getLogger(__name__)
-
-Message = str | dict[str, Any] | Answer | Activity
+if TYPE_CHECKING:
+    from bot.teams_app import TeamsBot
 
 
-class NoConversation(LookupError):
-    """The user never talked to the bot in a 1:1 chat, so there is nothing to continue."""
+class TeamsNotifier:
+    channel = "teams"
 
+    def __init__(self, runtime: Runtime, *, bot: TeamsBot | None = None) -> None:
+        self.runtime = runtime
+        self._bot = bot
 
-def as_activity(message: Message, *, public_url: str) -> Activity:
-    """Text, an Adaptive Card (dict), an `Answer` (rendered as a card) or a ready Activity."""
-    if isinstance(message, Activity):
-        return message
-    if isinstance(message, Answer):
-        message = answer_card(message, public_url=public_url)
-    if isinstance(message, dict):
-        reply = MessageFactory.attachment(CardFactory.adaptive_card(message))
-        reply.summary = str(message.get("fallbackText", ""))[:200] or None
-        return reply
-    return MessageFactory.text(message)
+    @classmethod
+    def from_runtime(cls, runtime: Runtime) -> TeamsNotifier:
+        return cls(runtime)
 
+    def bot(self) -> TeamsBot:
+        if self._bot is None:
+            from bot.teams_app import TeamsBot
 
-def _stored(bot: TeamsBot, *, user_key: str | None, conversation_id: str | None) -> Conversation:
-    with db.session_scope(bot.runtime.engine) as session:
-        if conversation_id:
-            row = teams_store.get_conversation(session, conversation_id=conversation_id)
-        else:
-            row = teams_store.personal_conversation(session, user_key=user_key or "")
-        if row is None:
-            raise NoConversation(
-                f"no Teams conversation stored for {conversation_id or user_key!r}"
+            self._bot = TeamsBot(self.runtime)
+        return self._bot
+
+    async def send(self, delivery: Delivery, message: Message) -> SendResult:
+        from bot.teams_proactive import NoConversation, send_proactive
+
+        address = delivery.address
+        try:
+            await send_proactive(
+                delivery.recipient, message.text, bot=self.bot(),
+                conversation_id=address if address.startswith("19:") else None,
+            )  # fmt: skip
+        except NoConversation as e:
+            return SendResult.permanent(
+                f"Teams: {e}; the user has to message the bot (or install it) once first"
             )
-        conversation = Conversation.from_json_to_store_item(row.conversation)
-    if not conversation.claims and bot.client_id:
-        # stored in local mode; continue it as the configured bot identity
-        conversation.claims = {"aud": bot.client_id, "appid": bot.client_id}
-    return conversation
+        except aiohttp.ClientResponseError as e:
+            error = f"Teams: HTTP {e.status} {e.message}".rstrip()
+            if e.status == 429:
+                return SendResult.rate_limited(retry_after_seconds(e.headers) or 1.0, error)
+            if e.status in RETRY_STATUSES or e.status >= 500:
+                return SendResult.transient(error)
+            return SendResult.permanent(error)
+        except (TimeoutError, aiohttp.ClientError, OSError) as e:
+            return SendResult.transient(f"Teams unreachable: {e.__class__.__name__}: {e}")
+        return SendResult.sent()
 
-
-async def send_proactive(
-    user_key: str,
-    message: Message,
-    *,
-    bot: TeamsBot | None = None,
-    runtime: Runtime | None = None,
-    conversation_id: str | None = None,
-) -> str | None:
-    """Send `message` to the user's 1:1 chat (or to `conversation_id`); return the activity id.
-
-    `user_key` is `Asker.key` for a Teams user (`teams:<user id>`). Pass the server's `bot`
-    (`app.state.teams_bot`) when there is one; otherwise one is built from `runtime`.
-    Raises `NoConversation` when there is no stored reference; connector errors propagate
-    after the retries in `bot.teams_delivery`.
-    """
-    if bot is None:
-        if runtime is None:
-            raise ValueError("send_proactive needs the server's TeamsBot or a Runtime")
-        bot = TeamsBot(runtime)
-    conversation = await asyncio.to_thread(
-        _stored, bot, user_key=user_key, conversation_id=conversation_id
-    )
-    activity = as_activity(message, public_url=bot.runtime.settings.public_url)
-    # A continuation event without an id, so the message is posted as a new one
-    # (POST …/activities), not as a reply to the synthetic event.
-    continuation = conversation.conversation_reference.get_continuation_activity()
-    continuation.id = None
-    sent: list[ResourceResponse | None] = []
-
-    async def deliver(context: TurnContext, state: TurnState) -> None:
-        sent.append(await context.send_activity(activity))
-
-    await bot.app.proactive.continue_conversation(
-        bot.adapter, conversation, deliver, continuation_activity=continuation
-    )
-    return sent[0].id if sent and sent[0] else None
+    async def aclose(self) -> None:
+        return None

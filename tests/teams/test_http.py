@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.clock import Clock
-from bot.notify.teams import NoConversation, send_proactive
 from bot.server import create_app
 from bot.teams_app import TeamsBot, install
 from bot.teams_delivery import Delivery, RetryPolicy
+from bot.teams_proactive import NoConversation, send_proactive
 from storage import db
 from storage import teams as teams_store
 from tests.fakes.bot_connector import FakeBotConnector
