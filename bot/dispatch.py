@@ -386,7 +386,7 @@ class Dispatcher:
             if total >= self.policy.max_attempts * 4:  # rate limits count, but not forever
                 break
             if result.outcome == "rate_limited":
-                await self.sleep(result.retry_after or 1.0)
+                await self.sleep(1.0 if result.retry_after is None else result.retry_after)
                 continue
             transient += 1
             if transient >= self.policy.max_attempts:

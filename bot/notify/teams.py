@@ -49,12 +49,13 @@ class TeamsNotifier:
             )  # fmt: skip
         except NoConversation as e:
             return SendResult.permanent(
-                f"Teams: {e}; the user has to message the bot (or install it) once first"
+                f"{e}; the user has to message the bot (or install it) once first"
             )
         except aiohttp.ClientResponseError as e:
             error = f"Teams: HTTP {e.status} {e.message}".rstrip()
             if e.status == 429:
-                return SendResult.rate_limited(retry_after_seconds(e.headers) or 1.0, error)
+                retry_after = retry_after_seconds(e.headers)
+                return SendResult.rate_limited(1.0 if retry_after is None else retry_after, error)
             if e.status in RETRY_STATUSES or e.status >= 500:
                 return SendResult.transient(error)
             return SendResult.permanent(error)

@@ -8,7 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import Clock
+from bot import reminders
+from bot.clock import Clock, fixed
+from bot.dispatch import Policy, run_once
+from bot.notify.teams import TeamsNotifier
 from bot.server import create_app
 from bot.teams_app import TeamsBot, install
 from bot.teams_delivery import Delivery, RetryPolicy
@@ -16,6 +19,7 @@ from bot.teams_proactive import NoConversation, send_proactive
 from storage import db
 from storage import teams as teams_store
 from tests.fakes.bot_connector import FakeBotConnector
+from tests.reminder_helpers import LUSAKA, due_instant
 from tests.teams.conftest import (
     BOT_ID,
     CLIENT_ID,
@@ -211,3 +215,41 @@ async def test_proactive_reminder_reaches_the_user_after_a_restart(
     assert text.activity["text"] == "Reminder: INC7 starts in 3 days."
     assert card.cards == [{"type": "AdaptiveCard", "version": "1.5", "body": []}]
     assert sent_id and card_id and sent_id != card_id
+
+
+async def test_the_teams_notifier_delivers_ledger_reminders_to_the_connector(
+    seeded: Engine, clock: Clock, connector: FakeBotConnector
+) -> None:
+    async with serving(teams_app(seeded, clock, RecordingAnswer())) as base:
+        await post(base, personal_message(connector.url, "hi"))  # the conversation is stored
+        await connector.wait_for(1)
+    with db.session_scope(seeded) as session:
+        for user in ("teams:29:user-ada", "teams:29:nobody"):
+            reminders.add_rule(
+                session, subscriber=user, scope="meeting", scope_value=LUSAKA, offsets=[3],
+                now=clock.now(), timezone="UTC",
+            )  # fmt: skip
+    runtime = make_runtime(seeded, clock)
+    # no retries inside the adapter: a 429 reaches the notifier, which hands it to the dispatcher
+    bot = TeamsBot(runtime, delivery=Delivery(policy=RetryPolicy(retries=0)))
+    connector.fail_with.append(429)
+    waits = RecordedSleep()
+    report = await run_once(
+        seeded, {"teams": TeamsNotifier(runtime, bot=bot)}, clock=fixed(due_instant(3)),
+        policy=Policy(max_attempts=2), sleep=waits,
+    )  # fmt: skip
+
+    assert len(report.sent) == 1 and len(report.failed) == 1
+    assert [r.status for r in connector.received[1:]] == [429, 200]
+    assert waits.waits == [0.0]  # the connector's Retry-After: 0, waited out by the dispatcher
+    reminder = connector.delivered[-1]
+    assert (reminder.conversation_id, reminder.reply_to_id) == ("a:personal-ada", None)
+    assert reminder.activity["text"].startswith("Reminder: ")
+    assert "starts in 3 days" in reminder.activity["text"] and LUSAKA in reminder.activity["text"]
+    with db.session_scope(seeded) as session:
+        rows = {r.recipient: r for r in reminders.list_deliveries(session)}
+    assert rows["teams:29:user-ada"].state == "sent"
+    nobody = rows["teams:29:nobody"]
+    assert nobody.state == "failed" and nobody.attempts == 1  # permanent: not retried
+    assert nobody.last_error is not None
+    assert "no Teams conversation stored for 'teams:29:nobody'" in nobody.last_error
