@@ -4,6 +4,7 @@ an SMTP sink (aiosmtpd) that keeps what it receives."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,14 +17,16 @@ from aiosmtpd.controller import Controller
 
 
 @contextmanager
-def serve_app(app: Any) -> Iterator[str]:
-    """Run `app` under uvicorn in a thread; yields its base URL."""
+def serve_app(app: Any, *, timeout: float = 10.0) -> Iterator[str]:
+    """Run `app` under uvicorn in a thread; yield its base URL (http://127.0.0.1:PORT) while
+    it runs, and stop it afterwards."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        if not thread.is_alive():
+    deadline = time.monotonic() + timeout
+    while not server.started:  # waiting for the socket to be bound, not for the clock
+        if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         thread.join(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
@@ -31,7 +34,7 @@ def serve_app(app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(timeout)
 
 
 @dataclass

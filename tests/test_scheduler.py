@@ -18,7 +18,7 @@ from bot.settings import Settings
 from storage import db, repo
 from tests.fakes.slack_sink import running_sink
 from tests.reminder_helpers import LUSAKA, due_instant, fan_out
-from tests.serving import serve_app
+from tests.servers import serve_app
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -9,7 +9,7 @@ from bot.clock import Clock
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
-from tests.serving import serve_app
+from tests.servers import serve_app
 
 
 def test_healthz_and_meetings_json_on_a_new_database(engine: Engine, clock: Clock) -> None:

@@ -1,16 +1,13 @@
-"""Teams test support: settings, a runtime on the test database, a fake Bot Connector, the
-real ASGI app under uvicorn on 127.0.0.1:0, and Activity JSON shaped like Teams' own."""
+"""Teams test support: settings, a runtime on the test database, a fake Bot Connector, and
+Activity JSON shaped like Teams' own (the app runs under `tests.servers.serve_app`)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from bot.answer import Answer, Asker, answer
@@ -84,25 +81,6 @@ async def connector() -> AsyncIterator[FakeBotConnector]:
     await fake.start()
     yield fake
     await fake.stop()
-
-
-@asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    """The ASGI app under a real uvicorn on 127.0.0.1, port 0; yields its base URL."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def personal_message(service_url: str, text: str, **extra: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from storage import db
 from storage import teams as teams_store
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.reminder_helpers import LUSAKA, due_instant
+from tests.servers import serve_app
 from tests.teams.conftest import (
     BOT_ID,
     CLIENT_ID,
@@ -29,7 +30,6 @@ from tests.teams.conftest import (
     channel_mention,
     make_runtime,
     personal_message,
-    serving,
 )
 
 pytestmark = pytest.mark.usefixtures("no_sdk_env")
@@ -61,7 +61,7 @@ async def test_personal_message_is_answered_with_an_adaptive_card(
     seeded: Engine, clock: Clock, connector: FakeBotConnector
 ) -> None:
     listing = ListingAnswer(count=3)
-    async with serving(teams_app(seeded, clock, listing)) as base:
+    with serve_app(teams_app(seeded, clock, listing)) as base:
         response = await post(base, personal_message(connector.url, "what's coming up?"))
         assert response.status_code == 202
         [reply] = await connector.wait_for(1)
@@ -108,7 +108,7 @@ async def test_card_button_runs_the_core_command(
         connector.url, "", value={"verb": "remind", "meeting_id": "inc7", "days": 7}
     )
     del submit["text"]
-    async with serving(teams_app(seeded, clock, recorder)) as base:
+    with serve_app(teams_app(seeded, clock, recorder)) as base:
         assert (await post(base, submit)).status_code == 202
         [reply] = await connector.wait_for(1)
     assert recorder.questions == ["remind me 1 week before inc7"]
@@ -119,7 +119,7 @@ async def test_channel_mention_is_answered_without_the_mention(
     seeded: Engine, clock: Clock, connector: FakeBotConnector
 ) -> None:
     recorder = RecordingAnswer()
-    async with serving(teams_app(seeded, clock, recorder)) as base:
+    with serve_app(teams_app(seeded, clock, recorder)) as base:
         assert (
             await post(base, channel_mention(connector.url, "when is INC7?"))
         ).status_code == 202
@@ -138,7 +138,7 @@ async def test_members_added_greets(
     update = personal_message(connector.url, "", type="conversationUpdate")
     del update["text"]
     update["membersAdded"] = [{"id": BOT_ID}]
-    async with serving(teams_app(seeded, clock, RecordingAnswer())) as base:
+    with serve_app(teams_app(seeded, clock, RecordingAnswer())) as base:
         assert (await post(base, update)).status_code == 202
         [greeting] = await connector.wait_for(1)
     [card] = greeting.cards
@@ -150,7 +150,7 @@ async def test_throttled_sends_are_retried_with_backoff(
 ) -> None:
     sleep = RecordedSleep()
     connector.fail_with.extend([429, 502, 412, 504])
-    async with serving(teams_app(seeded, clock, RecordingAnswer(), sleep)) as base:
+    with serve_app(teams_app(seeded, clock, RecordingAnswer(), sleep)) as base:
         assert (await post(base, personal_message(connector.url, "hi"))).status_code == 202
         await connector.wait_for(1)
     assert [r.status for r in connector.received] == [429, 502, 412, 504, 200]
@@ -163,7 +163,7 @@ async def test_a_refused_send_gives_up_without_retrying(
 ) -> None:
     sleep = RecordedSleep()
     connector.fail_with.append(403)
-    async with serving(teams_app(seeded, clock, RecordingAnswer(), sleep)) as base:
+    with serve_app(teams_app(seeded, clock, RecordingAnswer(), sleep)) as base:
         assert (await post(base, personal_message(connector.url, "hi"))).status_code == 202
         [apology] = await connector.wait_for(1)
     assert [r.status for r in connector.received] == [403, 200]
@@ -177,7 +177,7 @@ async def test_without_a_token_requests_are_refused_when_a_client_id_is_set(
 ) -> None:
     # ANONYMOUS_ALLOWED is set too, and ignored because a client id is configured
     runtime = make_runtime(seeded, clock, anonymous=True, client_id=CLIENT_ID)
-    async with serving(create_app(runtime)) as base:
+    with serve_app(create_app(runtime)) as base:
         missing = await post(base, personal_message(connector.url, "hi"))
         forged = await post(
             base, personal_message(connector.url, "hi"), Authorization="Bearer not-a-jwt"
@@ -193,13 +193,13 @@ async def test_without_a_token_requests_are_refused_when_a_client_id_is_set(
 async def test_proactive_reminder_reaches_the_user_after_a_restart(
     seeded: Engine, clock: Clock, connector: FakeBotConnector
 ) -> None:
-    async with serving(teams_app(seeded, clock, RecordingAnswer())) as base:
+    with serve_app(teams_app(seeded, clock, RecordingAnswer())) as base:
         await post(base, personal_message(connector.url, "hi"))
         await connector.wait_for(1)
 
     # a new process: new runtime, app and bot objects; only the database is shared
     restarted = teams_app(seeded, clock, RecordingAnswer())
-    async with serving(restarted):
+    with serve_app(restarted):
         bot: TeamsBot = restarted.state.teams_bot
         sent_id = await send_proactive(
             "teams:29:user-ada", "Reminder: INC7 starts in 3 days.", bot=bot
@@ -220,7 +220,7 @@ async def test_proactive_reminder_reaches_the_user_after_a_restart(
 async def test_the_teams_notifier_delivers_ledger_reminders_to_the_connector(
     seeded: Engine, clock: Clock, connector: FakeBotConnector
 ) -> None:
-    async with serving(teams_app(seeded, clock, RecordingAnswer())) as base:
+    with serve_app(teams_app(seeded, clock, RecordingAnswer())) as base:
         await post(base, personal_message(connector.url, "hi"))  # the conversation is stored
         await connector.wait_for(1)
     with db.session_scope(seeded) as session:
