@@ -80,6 +80,14 @@ async def no_sleep(seconds: float) -> None:
     return None
 
 
+BUREAU = "bureau-geneva-2016-04"  # dated, timed, nobody invited yet
+
+
+def invite(engine: Engine, clock: Clock, *addresses: str) -> list[str]:
+    with db.session_scope(engine) as session:
+        return invites.invite(session, meeting_id=BUREAU, addresses=addresses, now=clock.now())
+
+
 def edit_venue(engine: Engine, clock: Clock, meeting_id: str, venue: str) -> None:
     """Change a meeting as `secbot meetings edit` does: SEQUENCE up, then replan."""
     with db.session_scope(engine) as session:
@@ -95,12 +103,8 @@ async def test_invite_update_and_cancel_reach_the_mailbox(
     data: Engine, clock: Clock, smtp: tuple[Mailbox, int]
 ) -> None:
     box, port = smtp
-    meeting_id = "bureau-geneva-2016-04"
-    with db.session_scope(data) as session:
-        queued = invites.invite(
-            session, meeting_id=meeting_id, addresses=["a@example.org", "b@example.org"],
-            now=clock.now(),
-        )  # fmt: skip
+    meeting_id = BUREAU
+    queued = invite(data, clock, "a@example.org", "b@example.org")
     assert queued == ["email:a@example.org", "email:b@example.org"]
     report = await send_due(data, port, clock)
     assert len(report.sent) == 2 and not report.failed
@@ -165,9 +169,8 @@ async def test_a_change_before_the_invite_went_out_sends_one_invite(
     data: Engine, clock: Clock, smtp: tuple[Mailbox, int]
 ) -> None:
     box, port = smtp
-    meeting_id = "bureau-geneva-2016-04"
-    with db.session_scope(data) as session:
-        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
+    meeting_id = BUREAU
+    invite(data, clock, "a@example.org")
     edit_venue(data, clock, meeting_id, "Palais des Nations")  # the invite is still pending
     assert (await send_due(data, port, clock)).sent and len(box.messages) == 1
     [event] = read_invite(box.messages[0][1]).walk("VEVENT")
@@ -185,9 +188,8 @@ async def test_unreachable_relay_fails_the_invite_and_inviting_again_retries(
 ) -> None:
     with smtp_sink() as (_, port):
         pass  # the port is free again: nothing listens there now
-    meeting_id = "bureau-geneva-2016-04"
-    with db.session_scope(data) as session:
-        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
+    meeting_id = BUREAU
+    invite(data, clock, "a@example.org")
     report = await send_due(data, port, clock, max_attempts=2)
     assert report.sent == [] and len(report.failed) == 1
     [error] = report.failed.values()
@@ -196,9 +198,8 @@ async def test_unreachable_relay_fails_the_invite_and_inviting_again_retries(
         [row] = subs.list_invitations(session, meeting_id=meeting_id)
         assert row.status == InvitationStatus.failed and row.last_error == error
         assert row.sequence_sent is None
-    with smtp_sink() as (box, live), db.session_scope(data) as session:
-        invites.invite(session, meeting_id=meeting_id, addresses=["a@example.org"], now=clock.now())
-        session.commit()
+    with smtp_sink() as (box, live):
+        invite(data, clock, "a@example.org")  # by hand again: the failed invite is retried
         assert len((await send_due(data, live, clock)).sent) == 1
         assert [rcpt for rcpt, _ in box.messages] == [["a@example.org"]]
     with db.session_scope(data) as session:
