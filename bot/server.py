@@ -11,6 +11,8 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.slack_app import router as slack_router
+from bot.slack_app import slack_lifespan
 from bot.teams_http import router as teams_router
 from handlers.feeds import router as feeds_router
 from storage import places, repo
@@ -27,15 +29,12 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         rt = runtime or open_runtime(running=True, prepare=False)
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
         app.state.runtime = rt
-        if not (rt.settings.slack_bot_token and rt.settings.slack_signing_secret):
-            log.info(
-                "Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-                "(see README, 'Connect to Slack')"
-            )
-        yield
+        async with slack_lifespan(app, rt):
+            yield
 
     app = FastAPI(title="secbot", lifespan=lifespan)
     app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
+    app.include_router(slack_router)
 
     def rt() -> Runtime:
         runtime_: Runtime = app.state.runtime

@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
+    # --- Slack (issue 4): Web API base URL (tests point it at a fake) and the admins
+    slack_api_url: str | None = Field(
+        default=None, description="Slack Web API base URL; default https://slack.com/api/"
+    )
+    admins: str = Field(default="", description="comma-separated Slack user ids of admins")
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        """SECBOT_ADMINS as a set of user ids."""
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
 
     # --- Microsoft Teams (Agents SDK). The connection settings keep the SDK's own names. ---
     teams_client_id: str | None = Field(

@@ -559,3 +559,14 @@ class AgentState(SQLModel, table=True):
     key: str = SQLField(primary_key=True, max_length=1000)
     data: dict[str, Any] = SQLField(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SlackEvent(SQLModel, table=True):
+    """An Events API delivery already taken, so Slack's retries never answer twice (issue 4)."""
+
+    __tablename__ = "slack_event"
+    __table_args__ = (UniqueConstraint("event_id", name="uq_slack_event_id"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    event_id: str = SQLField(max_length=64)
+    received_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False, index=True))
