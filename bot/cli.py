@@ -16,6 +16,7 @@ from rich.table import Table
 
 from bot import cli_ask, cli_feeds
 from bot.cli_prose import import_prose
+from bot.cli_slack import slack_app
 from bot.cli_teams import teams_app
 from bot.runtime import Runtime, open_runtime
 from storage import db, places, repo
@@ -441,6 +442,7 @@ app.add_typer(cli_feeds.feeds_app, name="feeds")
 app.command("invite")(cli_feeds.invite)
 app.command("ask")(cli_ask.ask)
 app.command("chat")(cli_ask.chat)
+app.add_typer(slack_app, name="slack")
 
 if __name__ == "__main__":
     app()

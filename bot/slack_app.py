@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,7 +33,7 @@ from bot.answer import answer as core_answer
 from bot.runtime import Runtime
 from handlers.slack import register_all
 from handlers.slack.deps import AnswerFn, SlackDeps, TimezoneCache
-from storage import slack_events
+from storage import places, slack_events
 
 log = logging.getLogger("secbot.slack")
 
@@ -138,6 +139,8 @@ async def slack_lifespan(app: FastAPI, runtime: Runtime) -> AsyncIterator[None]:
         yield
         return
     forget_old_events(runtime)
+    # The city gazetteer loads in ~2 s; load it now, not inside a modal's 3-second ack window.
+    await asyncio.to_thread(places.find_city, "Geneva")
     session = aiohttp.ClientSession()
     bolt = build_slack_app(runtime, session=session)
     socket_mode = None

@@ -17,10 +17,12 @@ def remember(session: Session, *, event_id: str, now: datetime) -> bool:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(SlackEvent).values(**values).on_conflict_do_nothing(index_elements=["event_id"])
+        insert(SlackEvent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(col(SlackEvent.id))
     )
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return session.execute(statement).first() is not None
 
 
 def forget_before(session: Session, *, before: datetime) -> int:

@@ -169,12 +169,23 @@ class FakeSlack:
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM,
-                    "user": "secbot", "team": "Secretariat", "url": "https://example.slack.com/"}  # fmt: skip
+            return {
+                "ok": True,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "team_id": TEAM,
+                "user": "secbot",
+                "team": "Secretariat",
+                "url": "https://example.slack.com/",
+            }
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": params.get("channel"), "ts": ts,
-                    "message": {"text": params.get("text"), "ts": ts}}  # fmt: skip
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.publish", "views.open"):

@@ -26,8 +26,15 @@ def signed_headers(body: str, *, secret: str = SECRET, age: int = 0) -> dict[str
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
 
 
-def post(base_url: str, body: str, content_type: str, *, secret: str = SECRET, age: int = 0,
-         headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+def post(
+    base_url: str,
+    body: str,
+    content_type: str,
+    *,
+    secret: str = SECRET,
+    age: int = 0,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
     all_headers = {"Content-Type": content_type, **signed_headers(body, secret=secret, age=age)}
     all_headers.update(headers or {})
     return httpx.post(f"{base_url}/slack/events", content=body.encode(), headers=all_headers)
@@ -63,8 +70,14 @@ def event_callback(event: dict[str, Any], *, event_id: str | None = None) -> dic
     }
 
 
-def app_mention(text: str, *, user: str = "U0ASKER", channel: str = "C0GENERAL",
-                ts: str | None = None, thread_ts: str | None = None) -> dict[str, Any]:  # fmt: skip
+def app_mention(
+    text: str,
+    *,
+    user: str = "U0ASKER",
+    channel: str = "C0GENERAL",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
     ts = ts or new_ts()
     event: dict[str, Any] = {
         "type": "app_mention",
@@ -81,8 +94,9 @@ def app_mention(text: str, *, user: str = "U0ASKER", channel: str = "C0GENERAL",
     return event
 
 
-def im_message(text: str, *, user: str = "U0ASKER", channel: str = "D0DIRECT",
-               **extra: Any) -> dict[str, Any]:  # fmt: skip
+def im_message(
+    text: str, *, user: str = "U0ASKER", channel: str = "D0DIRECT", **extra: Any
+) -> dict[str, Any]:
     ts = new_ts()
     return {
         "type": "message",
@@ -107,8 +121,9 @@ def home_opened(user: str) -> dict[str, Any]:
     }
 
 
-def slash_command(text: str, *, user: str, response_url: str,
-                  channel: str = "C0GENERAL") -> dict[str, str]:  # fmt: skip
+def slash_command(
+    text: str, *, user: str, response_url: str, channel: str = "C0GENERAL"
+) -> dict[str, str]:
     return {
         "token": "legacy-verification-token",
         "team_id": TEAM,
@@ -126,9 +141,15 @@ def slash_command(text: str, *, user: str, response_url: str,
     }
 
 
-def block_actions(action: dict[str, Any], *, user: str, response_url: str | None = None,
-                  channel: str = "C0GENERAL", ephemeral: bool = False,
-                  in_home: bool = False) -> dict[str, Any]:  # fmt: skip
+def block_actions(
+    action: dict[str, Any],
+    *,
+    user: str,
+    response_url: str | None = None,
+    channel: str = "C0GENERAL",
+    ephemeral: bool = False,
+    in_home: bool = False,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": TEAM},
@@ -143,8 +164,12 @@ def block_actions(action: dict[str, Any], *, user: str, response_url: str | None
         payload["view"] = {"id": "V0HOME", "type": "home"}
     else:
         ts = new_ts()
-        payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel,
-                                "is_ephemeral": ephemeral}  # fmt: skip
+        payload["container"] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        }
         payload["channel"] = {"id": channel, "name": "general"}
         payload["message"] = {"type": "message", "ts": ts, "text": "…"}
         if response_url:
@@ -153,17 +178,25 @@ def block_actions(action: dict[str, Any], *, user: str, response_url: str | None
 
 
 def button(action_id: str, value: str) -> dict[str, Any]:
-    return {"type": "button", "action_id": action_id, "value": value,
-            "text": {"type": "plain_text", "text": action_id}}  # fmt: skip
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": action_id},
+    }
 
 
 def select(action_id: str, value: str) -> dict[str, Any]:
-    return {"type": "static_select", "action_id": action_id,
-            "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}  # fmt: skip
+    return {
+        "type": "static_select",
+        "action_id": action_id,
+        "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+    }
 
 
-def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *,
-                    user: str) -> dict[str, Any]:  # fmt: skip
+def view_submission(
+    view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str
+) -> dict[str, Any]:
     """A submission of `view` (as sent to views.open) with `values` in its state."""
     return {
         "type": "view_submission",

@@ -76,8 +76,9 @@ async def _meeting(deps: SlackDeps, meeting_id: str) -> Meeting | None:
     return await asyncio.to_thread(load)
 
 
-async def _command(body: dict[str, Any], client: Any, respond: Any, deps: SlackDeps,
-                   question: str) -> None:  # fmt: skip
+async def _command(
+    body: dict[str, Any], client: Any, respond: Any, deps: SlackDeps, question: str
+) -> None:
     """Send a chat command to the core as the clicker and show them its reply."""
     user = _user(body)
     tz = await deps.timezones.get(client, user)
@@ -91,8 +92,9 @@ async def on_link(ack: Any) -> None:
     await ack()
 
 
-async def on_remind(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any,
-                    client: Any, respond: Any) -> None:  # fmt: skip
+async def on_remind(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     await ack()
     value = ((action.get("selected_option") or {}).get("value")) or action.get("value") or ""
     meeting_id, _, offset = value.partition("|")
@@ -102,8 +104,9 @@ async def on_remind(ack: Any, body: dict[str, Any], action: dict[str, Any], cont
     await _command(body, client, respond, deps_of(context), question)
 
 
-async def on_subscribe(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any,
-                       client: Any, respond: Any) -> None:  # fmt: skip
+async def on_subscribe(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     """Subscribe to meetings like this one: its region, else its kind."""
     await ack()
     deps = deps_of(context)
@@ -118,8 +121,9 @@ async def on_subscribe(ack: Any, body: dict[str, Any], action: dict[str, Any], c
     await _command(body, client, respond, deps, question)
 
 
-async def _reanswer(deps: SlackDeps, client: Any, body: dict[str, Any], value: str,
-                    *, admin_controls: bool) -> tuple[Any, Any, int, int]:  # fmt: skip
+async def _reanswer(
+    deps: SlackDeps, client: Any, body: dict[str, Any], value: str, *, admin_controls: bool
+) -> tuple[Any, Any, int, int]:
     user = _user(body)
     viewer = await deps.viewer(client, user, admin_controls=admin_controls)
     question, offset, size = read_page_value(value)
@@ -131,8 +135,9 @@ async def _reanswer(deps: SlackDeps, client: Any, body: dict[str, Any], value: s
     return answer, viewer, offset, size
 
 
-async def on_page(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any,
-                  client: Any, respond: Any) -> None:  # fmt: skip
+async def on_page(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     """Show more / Previous: the same question, another page, in place of the message."""
     await ack()
     ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
@@ -143,8 +148,9 @@ async def on_page(ack: Any, body: dict[str, Any], action: dict[str, Any], contex
     await respond(replace_original=True, **message)
 
 
-async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any,
-                   client: Any, respond: Any) -> None:  # fmt: skip
+async def on_share(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     """Post what an ephemeral /meetings answer showed for everyone in the channel."""
     await ack()
     answer, viewer, offset, size = await _reanswer(
@@ -155,8 +161,9 @@ async def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], conte
     await respond(response_type="in_channel", replace_original=False, **message)
 
 
-async def _open_modal(body: dict[str, Any], client: Any, respond: Any, deps: SlackDeps,
-                      meeting_id: str | None) -> None:  # fmt: skip
+async def _open_modal(
+    body: dict[str, Any], client: Any, respond: Any, deps: SlackDeps, meeting_id: str | None
+) -> None:
     user = _user(body)
     if not deps.is_admin(user):
         log.warning("refused %s: %s is not an admin", body.get("type"), user)
@@ -169,13 +176,13 @@ async def _open_modal(body: dict[str, Any], client: Any, respond: Any, deps: Sla
     await client.views_open(trigger_id=body["trigger_id"], view=meeting_modal(meeting))
 
 
-async def on_edit(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any,
-                  client: Any, respond: Any) -> None:  # fmt: skip
+async def on_edit(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     await ack()
     await _open_modal(body, client, respond, deps_of(context), str(action.get("value") or ""))
 
 
-async def on_add(ack: Any, body: dict[str, Any], context: Any, client: Any,
-                 respond: Any) -> None:  # fmt: skip
+async def on_add(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
     await ack()
     await _open_modal(body, client, respond, deps_of(context), None)

@@ -15,8 +15,9 @@ def register(app: Any) -> None:
     app.command(COMMAND)(on_meetings)
 
 
-async def on_meetings(ack: Any, command: dict[str, Any], context: Any, client: Any,
-                      respond: Any) -> None:  # fmt: skip
+async def on_meetings(
+    ack: Any, command: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
     await ack()
     deps = deps_of(context)
     user = command["user_id"]

@@ -20,8 +20,9 @@ def register(app: Any) -> None:
     app.view(MEETING_MODAL)(on_meeting_submitted)
 
 
-async def on_meeting_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any],
-                               context: Any, client: Any) -> None:  # fmt: skip
+async def on_meeting_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: Any
+) -> None:
     """Validate through MeetingData; errors go back onto the fields, nothing is written."""
     deps = deps_of(context)
     user = str(body["user"]["id"])
@@ -56,15 +57,22 @@ async def on_meeting_submitted(ack: Any, body: dict[str, Any], view: dict[str, A
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    viewer = Viewer(public_url=deps.runtime.settings.public_url, is_admin=True,
-                    timezone=await deps.timezones.get(client, user))  # fmt: skip
+    viewer = Viewer(
+        public_url=deps.runtime.settings.public_url,
+        is_admin=True,
+        timezone=await deps.timezones.get(client, user),
+    )
     verb = {"new": "Added", "updated": "Updated"}.get(outcome, "No change to")
     text = f"{verb} {meeting.title} ({meeting.id})."
     try:
         await client.chat_postMessage(
-            channel=user, text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn",
-            "text": text}}, *meeting_blocks(meeting, viewer)],
-        )  # fmt: skip
+            channel=user,
+            text=text,
+            blocks=[
+                {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                *meeting_blocks(meeting, viewer),
+            ],
+        )
     except Exception as e:
         log.warning("could not confirm the save to %s: %s", user, e)
 
