@@ -3,8 +3,9 @@
 - The Web API client goes to SECBOT_SLACK_API_URL (tests: a fake) and retries 429s after
   Retry-After, 5xx and dropped connections (slack-sdk retry handlers).
 - Bolt acknowledges at once (`process_before_response=False`); listeners run after the ack.
-- Every Events API delivery is remembered by `event_id` in the database before any listener
-  runs, so Slack's retries (X-Slack-Retry-Num) are acknowledged and dropped, even after a restart.
+- Event listeners first remember the delivery's `event_id` in the database (after the ack, see
+  `handlers.slack.events`), so Slack's retries (X-Slack-Retry-Num) are acknowledged and
+  dropped, even after a restart.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 
 import aiohttp
 from fastapi import APIRouter, FastAPI, Request, Response
-from slack_bolt import BoltResponse
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -47,6 +47,9 @@ HOW_TO_CONNECT = (
 )
 
 router = APIRouter()
+bolt_log = logging.getLogger("secbot.slack.bolt")
+# The token is given through `client`; Bolt still warns when SLACK_BOT_TOKEN is in the env.
+bolt_log.addFilter(lambda record: "`token` will be unused" not in record.getMessage())
 
 
 @router.post(EVENTS_PATH, include_in_schema=False)
@@ -90,7 +93,7 @@ def build_slack_app(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=False,
-        logger=logging.getLogger("secbot.slack.bolt"),
+        logger=bolt_log,
     )
     deps = SlackDeps(
         runtime=runtime,
@@ -103,16 +106,7 @@ def build_slack_app(
         context["secbot"] = deps
         return await next()
 
-    async def drop_retries(body: dict[str, Any], next: Any) -> Any:
-        """Deliver each event once: a retry (or a replay) of a known event_id is only acked."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await deps.first_delivery(str(event_id)):
-            log.info("event %s already handled; acknowledging the retry", event_id)
-            return BoltResponse(status=200, body="")
-        return await next()
-
     app.middleware(provide_deps)
-    app.middleware(drop_retries)
     register_all(app)
 
     @app.error
