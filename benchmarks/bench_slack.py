@@ -24,11 +24,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from benchmarks.slack_data import fill
-from storage import db
+from bot.answer import Answer
+from bot.render_slack import Viewer, answer_message
+from storage import db, repo
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import fake_slack
 
@@ -81,6 +86,25 @@ def secbot_serve(env: dict[str, str]) -> Iterator[str]:
         process.wait(30)
 
 
+def meeting_blocks(blocks: list[dict[str, object]]) -> list[object]:
+    return [b for b in blocks if str(b.get("block_id", "")).startswith("meeting:")]
+
+
+def render_cost(engine: Engine, runs: int = 300) -> dict[str, float]:
+    """In-process cost of what a list answer adds: the next 10 meetings queried and rendered."""
+    viewer = Viewer(public_url="https://secbot.example.org", timezone="Asia/Tokyo")
+    timings: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with Session(engine) as session:
+            rows = repo.list_meetings(session, start=NOW.date(), dated_only=True, limit=10)
+            answer = Answer(question="q", now=NOW, intent="list", text="Next:", meetings=rows)
+            message = answer_message(answer, viewer)
+        json.dumps(message)
+        timings.append((time.perf_counter() - started) * 1000)
+    return summary(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--meetings", type=int, default=100_000)
@@ -108,6 +132,8 @@ def main() -> None:
         env.pop("SLACK_APP_TOKEN", None)
         acks: list[float] = []
         posts: list[float] = []
+        command_acks: list[float] = []
+        command_replies: list[float] = []
         with secbot_serve(env) as url, httpx.Client() as client:
             for i in range(args.warmup + args.requests):
                 event = p.app_mention(args.question, user="U0BENCH", channel="C0BENCH")
@@ -124,14 +150,40 @@ def main() -> None:
                 if i >= args.warmup:
                     acks.append((acked - sent) * 1000)
                     posts.append((call.at - sent) * 1000)
+            # `/meetings` alone: the next five meetings from the 100k, ephemeral by response_url
+            for i in range(args.warmup + args.requests):
+                name = f"cmd{i}"
+                form = p.slash_command("", user="U0BENCH", response_url=fake.response_url(name))
+                body = urlencode(form)
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    **p.signed_headers(body),
+                }
+                sent = time.perf_counter()
+                response = client.post(f"{url}/slack/events", content=body, headers=headers)
+                acked = time.perf_counter()
+                if response.status_code != 200:
+                    sys.exit(f"ack failed: {response.status_code} {response.text}")
+                [call] = fake.wait_for(
+                    "response_url", where=lambda c, n=name: c.params["path"] == n
+                )
+                if len(meeting_blocks(call.params["blocks"])) != 5:
+                    sys.exit("/meetings did not list five meetings")
+                if i >= args.warmup:
+                    command_acks.append((acked - sent) * 1000)
+                    command_replies.append((call.at - sent) * 1000)
+        render = render_cost(engine)
         result = {
-            "benchmark": "slack app_mention",
+            "benchmark": "slack: signed app_mention and /meetings against secbot serve",
             "meetings": args.meetings,
             "requests": args.requests,
             "question": args.question,
             "fill_seconds": round(fill_s, 2),
             "ack_ms": summary(acks),
             "post_message_ms": summary(posts),
+            "slash_meetings_ack_ms": summary(command_acks),
+            "slash_meetings_reply_ms": summary(command_replies),
+            "query_and_render_10_meetings_ms": render,
             "targets_ms": {"ack_p99": 30, "post_message_p99": 30},
             "ok": percentile(acks, 0.99) <= 30 and percentile(posts, 0.99) <= 30,
         }
