@@ -152,6 +152,19 @@ def test_mention_is_answered_in_its_thread(slack: str, fake: FakeSlack) -> None:
     assert EDIT_MEETING not in action_ids(call.params["blocks"])
 
 
+def test_the_ack_does_not_wait_for_the_work(slack: str, fake: FakeSlack) -> None:
+    release = fake.hold("users.info")  # Slack is slow to tell us the asker's time zone
+    try:
+        event = p.app_mention("what's next?")
+        response = p.post_json(slack, p.event_callback(event))
+        assert response.status_code == 200
+        assert fake.of("chat.postMessage") == []  # acknowledged before the answer was made
+    finally:
+        release.set()
+    [call] = fake.wait_for("chat.postMessage")
+    assert call.params["thread_ts"] == event["ts"]
+
+
 def test_mention_inside_a_thread_stays_in_that_thread(slack: str, fake: FakeSlack) -> None:
     event = p.app_mention("and the next one?", thread_ts="1450160000.000100")
     assert p.post_json(slack, p.event_callback(event)).status_code == 200

@@ -89,7 +89,9 @@ class SlackDeps:
             is_admin=admin_controls and self.is_admin(user_id),
         )
 
-    async def ask(self, question: str, *, user_id: str, channel_id: str | None, tz: str | None):
+    async def ask(
+        self, question: str, *, user_id: str, channel_id: str | None, tz: str | None
+    ) -> Answer:
         """The core's answer, computed off the event loop; a polite reply if the core fails."""
         asker = Asker(
             user_id=user_id,

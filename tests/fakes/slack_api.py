@@ -52,6 +52,7 @@ class FakeSlack:
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _loop: asyncio.AbstractEventLoop | None = None
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _holds: dict[str, threading.Event] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -66,6 +67,12 @@ class FakeSlack:
         """The next `times` calls of `method` answer `status` (429: with Retry-After)."""
         with self._cond:
             self._failures.setdefault(method, []).append(Failure(status, retry_after, times))
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls of `method` wait (a slow Slack) until the returned event is set."""
+        release = threading.Event()
+        self._holds[method] = release
+        return release
 
     def reset(self) -> None:
         with self._cond:
@@ -155,6 +162,9 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         call = Call(method, params, dict(request.headers), time.perf_counter())
+        held = self._holds.get(method)
+        if held is not None:
+            await asyncio.get_running_loop().run_in_executor(None, held.wait, 30)
         failure = self._failure(method)
         if failure is not None:
             call.status = failure.status
