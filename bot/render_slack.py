@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.answer import Answer
+from bot.button_commands import REMINDER_DAYS, offset_text
 from storage import places
 from storage.models import Meeting, Precision, Status
 
@@ -34,7 +35,7 @@ SHARE_IN_CHANNEL = "share_in_channel"
 OPEN_LINK = "open_link"
 MEETING_MODAL = "meeting_modal"
 
-REMIND_OFFSETS = {"1d": "1 day", "3d": "3 days", "1w": "1 week", "2w": "2 weeks"}
+CALENDAR_LINK = "calendar_link"
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,13 @@ def meeting_blocks(m: Meeting, viewer: Viewer) -> list[dict[str, Any]]:
                     "action_id": REMIND_ME,
                     "placeholder": _plain("Remind me"),
                     "options": [
-                        {"text": _plain(f"{label} before"), "value": f"{m.id}|{key}"}
-                        for key, label in REMIND_OFFSETS.items()
+                        {"text": _plain(f"{offset_text(days)} before"), "value": f"{m.id}|{days}"}
+                        for days in REMINDER_DAYS
                     ],
                 }
             )
-    elements.append(button("Subscribe", SUBSCRIBE, m.id))
+    follow = {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind}
+    elements.append(button("Subscribe", SUBSCRIBE, json.dumps(follow)))
     if viewer.is_admin:
         elements.append(button("Edit", EDIT_MEETING, m.id))
     return [
@@ -300,9 +302,13 @@ def home_view(
     upcoming: Sequence[Meeting],
     reminders: Sequence[str],
     subscriptions: Sequence[str],
-    feed_url: str,
+    private_feed: str,
 ) -> dict[str, Any]:
-    """The App Home tab: upcoming meetings, my reminders and subscriptions, my calendar feed."""
+    """The App Home tab: upcoming meetings, my reminders and subscriptions, my calendar feeds.
+
+    `private_feed` says where the person's private feed stands (its link cannot be shown again:
+    only a hash of the token is kept); the button asks the core for a link.
+    """
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain("Upcoming meetings")},
     ]
@@ -337,12 +343,21 @@ def home_view(
             "“subscribe me to African meetings”."
         )
     )
-    https = feed_url
-    webcal = "webcal://" + https.split("://", 1)[1] if "://" in https else https
+    https, webcal = feed_urls(viewer.public_url)
     blocks.append({"type": "header", "text": _plain("My calendar feed")})
     blocks.append(
         section(
-            f"Subscribe in your calendar app: <{webcal}|webcal link> · <{https}|{escape(https)}>"
+            f"All meetings: <{webcal}|subscribe in your calendar app> · <{https}|{escape(https)}>"
+            f"\n{escape(private_feed)}"
         )
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "home_feed",
+            "elements": [
+                button("Get my private calendar link", CALENDAR_LINK, "give me the calendar link")
+            ],
+        }
     )
     return {"type": "home", "blocks": fit(blocks)}

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from bot.answer import Answer, Asker
+from bot.button_commands import command_for
 from bot.clock import fixed
 from bot.render_slack import (
     ADD_MEETING,
+    CALENDAR_LINK,
     EDIT_MEETING,
     MAX_BLOCKS,
     REMIND_ME,
@@ -139,10 +141,10 @@ def test_a_meeting_has_dates_place_status_source_and_buttons() -> None:
     [calendar, remind, subscribe] = buttons["elements"]
     assert calendar["url"] == f"https://secbot.example.org/calendar/meeting/{m.id}.ics"
     assert remind["action_id"] == REMIND_ME
-    assert [o["value"] for o in remind["options"]] == [
-        f"{m.id}|{k}" for k in ("1d", "3d", "1w", "2w")
-    ]
+    assert [o["value"] for o in remind["options"]] == [f"{m.id}|{d}" for d in (1, 3, 7, 14)]
+    assert [o["text"]["text"] for o in remind["options"]][-1] == "2 weeks before"
     assert subscribe["action_id"] == SUBSCRIBE
+    assert command_for(json.loads(subscribe["value"])) == "subscribe me to Africa meetings"
     assert EDIT_MEETING in actions(meeting_blocks(m, ADMIN_VIEWER))
 
 
@@ -216,13 +218,13 @@ def test_home_view_without_meetings_or_personal_things() -> None:
         upcoming=[],
         reminders=[],
         subscriptions=[],
-        feed_url="https://secbot.example.org/calendar.ics",
+        private_feed="No private link yet.",
     )
     text = json.dumps(view)
     assert view["type"] == "home"
     assert "No meetings are scheduled" in text and "No reminders yet" in text
-    assert "webcal://secbot.example.org/calendar.ics" in text
-    assert actions(view["blocks"]) == [ADD_MEETING]
+    assert "webcal://secbot.example.org/calendar.ics" in text and "No private link yet." in text
+    assert actions(view["blocks"]) == [ADD_MEETING, CALENDAR_LINK]
 
 
 # --- the modal -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from bot.clock import Clock
 from bot.render_slack import (
     ADD_MEETING,
+    CALENDAR_LINK,
     EDIT_MEETING,
     REMIND_ME,
     SHARE_IN_CHANNEL,
@@ -28,8 +29,8 @@ from bot.render_slack import (
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
-from storage import repo
-from storage.models import Meeting, SlackEvent
+from storage import db, repo, subscriptions
+from storage.models import Meeting, SlackEvent, TargetKind
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import BOT_ID, BOT_USER, FakeSlack, fake_slack
 from tests.serving import serve_app
@@ -307,7 +308,7 @@ def test_show_more_replaces_the_message_with_the_requested_page(
 
 def test_remind_me_asks_the_core_and_answers_ephemerally(slack: str, fake: FakeSlack) -> None:
     payload = p.block_actions(
-        p.select(REMIND_ME, "lac-regional-2016|3d"), user=STAFF, channel="C0PLANNING"
+        p.select(REMIND_ME, "lac-regional-2016|3"), user=STAFF, channel="C0PLANNING"
     )
     assert p.post_interaction(slack, payload).status_code == 200
     [call] = fake.wait_for("chat.postEphemeral")
@@ -318,11 +319,33 @@ def test_remind_me_asks_the_core_and_answers_ephemerally(slack: str, fake: FakeS
 
 
 def test_subscribe_from_app_home_answers_by_direct_message(slack: str, fake: FakeSlack) -> None:
-    payload = p.block_actions(p.button(SUBSCRIBE, "lac-regional-2016"), user=STAFF, in_home=True)
+    value = json.dumps(
+        {
+            "verb": "subscribe",
+            "meeting_id": "lac-regional-2016",
+            "region": "Latin America and the Caribbean",
+            "kind": "regional_meeting",
+        }
+    )
+    payload = p.block_actions(p.button(SUBSCRIBE, value), user=STAFF, in_home=True)
     assert p.post_interaction(slack, payload).status_code == 200
     [call] = fake.wait_for("chat.postMessage")
     assert call.params["channel"] == STAFF
     assert call.params["text"]
+
+
+def test_forged_button_values_are_dropped(slack: str, fake: FakeSlack) -> None:
+    for action in (
+        p.button(SUBSCRIBE, "{not json"),
+        p.select(REMIND_ME, "inc7|5"),
+        p.select(REMIND_ME, "../etc|3"),
+    ):
+        payload = p.block_actions(action, user=STAFF, channel="C0PLANNING")
+        assert p.post_interaction(slack, payload).status_code == 200
+    barrier = p.block_actions(p.button(CALENDAR_LINK, "x"), user=STAFF, in_home=True)
+    assert p.post_interaction(slack, barrier).status_code == 200
+    fake.wait_for("chat.postMessage")
+    assert fake.of("chat.postEphemeral") == []
 
 
 def test_add_to_calendar_link_is_acknowledged(slack: str, fake: FakeSlack) -> None:
@@ -346,6 +369,27 @@ def test_app_home_shows_upcoming_meetings_and_feed(slack: str, fake: FakeSlack) 
     assert "My reminders" in text and "My subscriptions" in text
     assert ADD_MEETING not in action_ids(view["blocks"])
     assert EDIT_MEETING not in action_ids(view["blocks"])
+
+
+def test_app_home_lists_my_subscriptions(
+    slack: str, fake: FakeSlack, seeded: Engine, clock: Clock
+) -> None:
+    with db.session_scope(seeded) as session:
+        subscriptions.subscribe(
+            session,
+            subscriber=f"slack:{STAFF}",
+            target_kind=TargetKind.region,
+            target="Africa",
+            now=clock.now(),
+            alarm_minutes=3 * 1440,
+        )
+        subscriptions.issue_token(session, user_key=f"slack:{STAFF}", now=clock.now())
+    assert p.post_json(slack, p.event_callback(p.home_opened(STAFF))).status_code == 200
+    [call] = fake.wait_for("views.publish")
+    text = json.dumps(call.params["view"], ensure_ascii=False)
+    assert "Africa meetings (alarm 3 days before)" in text
+    assert "No subscriptions yet" not in text
+    assert "has a link since 15 December 2015" in text
 
 
 def test_app_home_of_an_admin_has_add_and_edit(slack: str, fake: FakeSlack) -> None:

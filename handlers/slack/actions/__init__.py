@@ -8,16 +8,18 @@ admins' modal and are refused to everybody else, even when forged.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.button_commands import command_for
 from bot.render_slack import (
     ADD_MEETING,
     ADD_TO_CALENDAR,
+    CALENDAR_LINK,
     EDIT_MEETING,
     REMIND_ME,
-    REMIND_OFFSETS,
     SHARE_IN_CHANNEL,
     SHOW_MORE,
     SHOW_PREVIOUS,
@@ -29,7 +31,7 @@ from bot.render_slack import (
 from bot.render_slack import context as context_block
 from bot.slack_modal import meeting_modal
 from handlers.slack.deps import SlackDeps, deps_of, log
-from storage import places, repo
+from storage import repo
 from storage.models import Meeting
 
 NOT_ADMIN = "Only secretariat admins can add or edit meetings."
@@ -39,6 +41,7 @@ SHOWN_UPCOMING = 5
 def register(app: Any) -> None:
     app.action(ADD_TO_CALENDAR)(on_link)
     app.action(REMIND_ME)(on_remind)
+    app.action(CALENDAR_LINK)(on_calendar_link)
     app.action(SUBSCRIBE)(on_subscribe)
     app.action(SHOW_MORE)(on_page)
     app.action(SHOW_PREVIOUS)(on_page)
@@ -93,32 +96,47 @@ async def on_link(ack: Any) -> None:
 
 
 async def on_remind(
-    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+    ack: Any,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: Any,
+    respond: Any,
 ) -> None:
+    """Remind me (1 day … 2 weeks before): option values are `meeting-id|days`."""
     await ack()
-    value = ((action.get("selected_option") or {}).get("value")) or action.get("value") or ""
-    meeting_id, _, offset = value.partition("|")
-    if offset not in REMIND_OFFSETS or not meeting_id:
-        return
-    question = f"remind me {REMIND_OFFSETS[offset]} before {meeting_id}"
-    await _command(body, client, respond, deps_of(context), question)
+    value = (action.get("selected_option") or {}).get("value") or ""
+    meeting_id, _, days = str(value).partition("|")
+    command = command_for({"verb": "remind", "meeting_id": meeting_id, "days": days})
+    if command:
+        await _command(body, client, respond, deps_of(context), command)
 
 
 async def on_subscribe(
-    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+    ack: Any,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: Any,
+    respond: Any,
 ) -> None:
-    """Subscribe to meetings like this one: its region, else its kind."""
+    """Subscribe to meetings like this one (its region, else its kind): the value is the payload."""
     await ack()
-    deps = deps_of(context)
-    meeting = await _meeting(deps, str(action.get("value") or ""))
-    if meeting is None:
-        await reply_privately(body, client, respond, "That meeting no longer exists.")
-        return
-    if meeting.region and meeting.region != places.GLOBAL:
-        question = f"subscribe me to {meeting.region} meetings"
-    else:
-        question = f"subscribe me to {meeting.kind.replace('_', ' ')} meetings"
-    await _command(body, client, respond, deps, question)
+    try:
+        payload = json.loads(str(action.get("value") or ""))
+    except ValueError:
+        payload = None
+    command = command_for(payload) if isinstance(payload, dict) else None
+    if command:
+        await _command(body, client, respond, deps_of(context), command)
+
+
+async def on_calendar_link(
+    ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
+    """App Home: ask the core for the person's private calendar link."""
+    await ack()
+    await _command(body, client, respond, deps_of(context), "give me the calendar link")
 
 
 async def _reanswer(

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.render_slack import answer_message, home_view
 from handlers.slack.deps import SlackDeps, deps_of, from_a_bot, log, question_text
-from handlers.slack.home import my_calendar_url, my_reminders, my_subscriptions
+from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
 
 UPCOMING_ON_HOME = 5
 
@@ -107,16 +107,16 @@ async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate:
             return (
                 my_reminders(session, user_key=key),
                 my_subscriptions(session, user_key=key),
-                my_calendar_url(session, user_key=key, public_url=viewer.public_url),
+                private_feed_status(session, user_key=key),
             )
 
-    reminders, subscriptions, feed = await asyncio.to_thread(personal)
+    reminders, subscriptions, private_feed = await asyncio.to_thread(personal)
     view = home_view(
         viewer=viewer,
         upcoming=upcoming.meetings,
         reminders=reminders,
         subscriptions=subscriptions,
-        feed_url=feed,
+        private_feed=private_feed,
     )
     try:
         await client.views_publish(user_id=user, view=view)
