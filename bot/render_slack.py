@@ -231,6 +231,18 @@ def read_page_value(value: str) -> tuple[str, int, int]:
         return "", 0, PAGE_SIZE
 
 
+def headline(answer: Answer) -> str:
+    """The answer's text without its bullet list when the meetings are shown as blocks.
+
+    The core writes lists as a heading line plus one "• …" line per meeting (for plain-text
+    surfaces); in Block Kit each meeting has its own blocks, so only the heading is kept.
+    """
+    if not answer.meetings:
+        return answer.text
+    kept = [line for line in answer.text.splitlines() if not line.lstrip().startswith("•")]
+    return "\n".join(kept).strip() or answer.text
+
+
 def answer_message(
     answer: Answer,
     viewer: Viewer,
@@ -245,7 +257,7 @@ def answer_message(
     message (`shareable`) gets a "Share in channel" button. Never more than MAX_BLOCKS blocks.
     """
     page_size = max(1, min(page_size, PAGE_SIZE))
-    blocks: list[dict[str, Any]] = [section(escape(answer.text) or "…")]
+    blocks: list[dict[str, Any]] = [section(escape(headline(answer)) or "…")]
     total = len(answer.meetings)
     offset = min(max(0, offset), max(0, total - 1))
     shown = answer.meetings[offset : offset + page_size]
@@ -263,6 +275,8 @@ def answer_message(
             section(" · ".join(f"<{url}|{escape(name)}>" for name, url in answer.links.items()))
         )
     footer: list[dict[str, Any]] = []
+    if answer.total and answer.total > total:
+        blocks.append(context(f"{answer.total} meetings match; ask more precisely to see others."))
     if total > page_size:
         blocks.append(context(f"Showing {offset + 1}–{offset + len(shown)} of {total}"))
         if offset > 0:

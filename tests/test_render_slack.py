@@ -189,6 +189,24 @@ def test_a_short_answer_has_no_paging_and_admin_controls_only_when_asked() -> No
     assert {SHARE_IN_CHANNEL, ADD_MEETING, EDIT_MEETING} <= set(actions(private["blocks"]))
 
 
+def test_the_bullet_list_gives_way_to_meeting_blocks() -> None:
+    answer = listing(2)
+    answer.text = "Meetings coming up (2):\n• 4 January 2016, Nairobi — Workshop 0\n• 11 January …"
+    answer.total = 12
+    message = answer_message(answer, VIEWER)
+    assert message["blocks"][0]["text"]["text"] == "Meetings coming up (2):"
+    assert message["text"] == answer.text  # notifications keep the whole answer
+    assert "12 meetings match" in json.dumps(message["blocks"])
+    single = Answer(
+        question="q",
+        now=NOW,
+        intent="when",
+        text="INC7: dates not yet announced.",
+        meetings=many(1),
+    )
+    assert answer_message(single, VIEWER)["blocks"][0]["text"]["text"] == single.text
+
+
 def test_nothing_found_is_one_section() -> None:
     answer = Answer(
         question="anything in Antarctica?", now=NOW, intent="list", text="Nothing in Antarctica."

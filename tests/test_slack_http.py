@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot.answer import Asker, answer
 from bot.clock import Clock
 from bot.render_slack import (
     ADD_MEETING,
@@ -151,6 +152,21 @@ def test_mention_is_answered_in_its_thread(slack: str, fake: FakeSlack) -> None:
     assert call.headers["Authorization"] == "Bearer xoxb-test"
     # answers in channels carry no admin controls, whoever asked
     assert EDIT_MEETING not in action_ids(call.params["blocks"])
+
+
+def test_the_cores_meetings_are_rendered_in_its_order(
+    slack: str, fake: FakeSlack, seeded: Engine, clock: Clock
+) -> None:
+    question = "what's on in February 2016?"
+    expected = answer(question, engine=seeded, asker=Asker(platform="slack"), now=clock.now())
+    event = p.app_mention(question)
+    assert p.post_json(slack, p.event_callback(event)).status_code == 200
+    [call] = fake.wait_for("chat.postMessage")
+    shown = meeting_ids(call.params["blocks"])
+    assert shown == [m.id for m in expected.meetings][: len(shown)]
+    assert len(shown) == min(len(expected.meetings), 10)
+    assert call.params["text"] == expected.text[:3000]
+    assert "•" not in call.params["blocks"][0]["text"]["text"]  # the list is in the blocks
 
 
 def test_the_ack_does_not_wait_for_the_work(slack: str, fake: FakeSlack) -> None:
