@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot import reminders
 from bot.answer import Asker, answer
 from bot.clock import Clock
 from bot.render_slack import (
@@ -387,7 +388,7 @@ def test_app_home_shows_upcoming_meetings_and_feed(slack: str, fake: FakeSlack) 
     assert EDIT_MEETING not in action_ids(view["blocks"])
 
 
-def test_app_home_lists_my_subscriptions(
+def test_app_home_lists_my_subscriptions_and_reminders(
     slack: str, fake: FakeSlack, seeded: Engine, clock: Clock
 ) -> None:
     with db.session_scope(seeded) as session:
@@ -400,10 +401,20 @@ def test_app_home_lists_my_subscriptions(
             alarm_minutes=3 * 1440,
         )
         subscriptions.issue_token(session, user_key=f"slack:{STAFF}", now=clock.now())
+        reminders.add_rule(
+            session,
+            subscriber=f"slack:{STAFF}",
+            scope="meeting",
+            scope_value="africa-regional-2016",
+            offsets=[3, 7],
+            now=clock.now(),
+            timezone="Europe/Zurich",
+        )
     assert p.post_json(slack, p.event_callback(p.home_opened(STAFF))).status_code == 200
     [call] = fake.wait_for("views.publish")
     text = json.dumps(call.params["view"], ensure_ascii=False)
     assert "Africa meetings (alarm 3 days before)" in text
+    assert "African regional meeting in preparation for INC7 (3d,1w before, at 09:00)" in text
     assert "No subscriptions yet" not in text
     assert "has a link since 15 December 2015" in text
 

@@ -1,15 +1,16 @@
 """A person's own things for the App Home tab: subscriptions, reminders, private feed.
 
-Subscriptions and private feeds come from the feeds work (storage.subscriptions); reminders
-come with the reminders issue and are an empty list until then.
+Subscriptions and private feeds come from storage.subscriptions, reminders from the reminder
+rules (bot.reminders), each in the words the chat commands use.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.feeds_chat import _describe as describe_target
-from bot.feeds_chat import _offset_text as before_text
+from bot import reminders
+from bot.feeds_chat import describe_target
+from bot.feeds_chat import offset_text as before_text
 from storage import subscriptions
 from storage.models import Subscription
 
@@ -28,8 +29,19 @@ def my_subscriptions(session: Session, *, user_key: str) -> list[str]:
 
 
 def my_reminders(session: Session, *, user_key: str) -> list[str]:
-    """One line per reminder `user_key` has set (none until the reminders ledger exists)."""
-    return []
+    """One line per active reminder rule of `user_key`."""
+    lines = []
+    for rule in reminders.list_rules(session, subscriber=user_key):
+        if not rule.active:
+            continue
+        what = (
+            "all meetings"
+            if rule.scope == "all"
+            else describe_target(session, rule.scope, rule.scope_value)
+        )
+        when = f"{reminders.offsets_text(rule.offsets)} before, at {rule.time_of_day:%H:%M}"
+        lines.append(f"{what} ({when}{', with deadlines' if rule.deadlines else ''})")
+    return lines
 
 
 def private_feed_status(session: Session, *, user_key: str) -> str:
