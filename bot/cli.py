@@ -15,6 +15,7 @@ from rich.table import Table
 from bot import cli_ask, cli_feeds, cli_reminders
 from bot.cli_common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from bot.cli_prose import import_prose
+from bot.cli_slack import slack_app
 from bot.cli_teams import teams_app
 from bot.reminders import replan_meetings
 from storage import db, places, repo
@@ -419,6 +420,7 @@ app.add_typer(cli_feeds.feeds_app, name="feeds")
 app.command("invite")(cli_feeds.invite)
 app.command("ask")(cli_ask.ask)
 app.command("chat")(cli_ask.chat)
+app.add_typer(slack_app, name="slack")
 
 cli_reminders.register(app)
 

@@ -202,7 +202,7 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
             rows = subs.list_subscriptions(session, subscriber=user)
             if not rows:
                 return reply("You follow nothing yet. Try “subscribe me to African meetings”.")
-            names = [_describe(session, r.target_kind, r.target) for r in rows]
+            names = [describe_target(session, r.target_kind, r.target) for r in rows]
             return reply("You follow: " + "; ".join(names) + ".")
         match = unsubscribe or subscribe
         assert match is not None
@@ -221,7 +221,7 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
             session, subscriber=user, target_kind=target.kind, target=target.value, now=now,
             alarm_minutes=alarm,
         )  # fmt: skip
-        when = f", with an alarm {_offset_text(alarm)} before" if alarm else ""
+        when = f", with an alarm {offset_text(alarm)} before" if alarm else ""
         head = (
             f"Subscribed you to {target.label}{when}."
             if created or alarm
@@ -261,7 +261,7 @@ def _link_answer(
     )
 
 
-def _describe(session: Session, kind: str, value: str) -> str:
+def describe_target(session: Session, kind: str, value: str) -> str:
     if kind == TargetKind.kind:
         return f"{KIND_LABELS.get(value, value).lower()}s"
     if kind == TargetKind.country:
@@ -274,7 +274,7 @@ def _describe(session: Session, kind: str, value: str) -> str:
     return (meeting.short_name or meeting.title) if meeting else value
 
 
-def _offset_text(minutes: int) -> str:
+def offset_text(minutes: int) -> str:
     for unit, size in (("week", 10080), ("day", 1440), ("hour", 60)):
         if minutes % size == 0:
             n = minutes // size

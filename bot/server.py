@@ -1,4 +1,5 @@
-"""The one ASGI app: health, meetings JSON (later: Slack, Teams, calendar feeds)."""
+"""The one ASGI app: health, meetings JSON, Slack, Teams, calendar feeds, and the reminder
+scheduler in its lifespan."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlmodel import Session
 
 from bot.runtime import Runtime, open_runtime, prepare_database
 from bot.scheduler import start_reminders
+from bot.slack_app import router as slack_router
+from bot.slack_app import slack_lifespan
 from bot.teams_http import router as teams_router
 from handlers.feeds import router as feeds_router
 from storage import places, repo
@@ -28,17 +31,16 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         rt = runtime or open_runtime(running=True, prepare=False)
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
         app.state.runtime = rt
-        if not (rt.settings.slack_bot_token and rt.settings.slack_signing_secret):
-            log.info(
-                "Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-                "(see README, 'Connect to Slack')"
-            )
         stop_reminders = await start_reminders(rt)
-        yield
-        await stop_reminders()
+        try:
+            async with slack_lifespan(app, rt):
+                yield
+        finally:
+            await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)
     app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
+    app.include_router(slack_router)
 
     def rt() -> Runtime:
         runtime_: Runtime = app.state.runtime

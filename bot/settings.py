@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
+    # --- Slack (issue 4): Web API base URL (tests point it at a fake) and the admins
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL (with trailing /)"
+    )
+    admins: str = Field(default="", description="comma-separated Slack user ids of admins")
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        """SECBOT_ADMINS as a set of user ids."""
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
 
     # --- Microsoft Teams (Agents SDK). The connection settings keep the SDK's own names. ---
     teams_client_id: str | None = Field(
@@ -70,9 +80,6 @@ class Settings(BaseSettings):
     )
     teams_max_retries: int = Field(default=4, ge=0, le=10)
     teams_messages_per_second: int = Field(default=7, ge=1, le=50)
-
-    # --- Slack Web API base URL (tests and proxies point it elsewhere; keep the trailing /) ----
-    slack_api_url: str = "https://slack.com/api/"
 
     # --- reminders: the scheduler inside `secbot serve` and the deliveries it sends ---------
     reminders_enabled: bool = True  # run the scheduler in `secbot serve`
@@ -109,6 +116,14 @@ class Settings(BaseSettings):
         if self.smtp_ssl and self.smtp_starttls:
             raise ValueError("set SECBOT_SMTP_SSL or SECBOT_SMTP_STARTTLS, not both")
         return self
+
+    @field_validator("slack_api_url", mode="before")
+    @classmethod
+    def _api_base(cls, v: object) -> object:
+        """Empty means Slack's own API; slack-sdk needs the trailing slash."""
+        if not v:
+            return "https://slack.com/api/"
+        return v if str(v).endswith("/") else f"{v}/"
 
     @field_validator("database_url")
     @classmethod

@@ -692,3 +692,14 @@ def delivery_json(d: Delivery) -> dict[str, Any]:
         "reason": d.reason,
         "sent_at": iso(d.sent_at),
     }
+
+
+class SlackEvent(SQLModel, table=True):
+    """An Events API delivery already taken, so Slack's retries never answer twice (issue 4)."""
+
+    __tablename__ = "slack_event"
+    __table_args__ = (UniqueConstraint("event_id", name="uq_slack_event_id"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    event_id: str = SQLField(max_length=64)
+    received_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False, index=True))

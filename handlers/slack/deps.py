@@ -1,0 +1,152 @@
+"""What every Slack listener needs, handed to it through Bolt's `context["secbot"]`.
+
+Listeners are plain functions that never import the app; they read `SlackDeps` from the
+context, call the core (`answer`) in a worker thread, and render with `bot.render_slack`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.answer import Answer, Asker
+from bot.render_slack import Viewer
+from bot.runtime import Runtime
+from storage import repo, slack_events
+
+log = logging.getLogger("secbot.slack")
+
+MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+TZ_CACHE_FOR = timedelta(hours=12)
+SORRY = (
+    "Sorry, I could not answer that just now. Please try again in a moment, "
+    "or ask “help” to see what I can answer."
+)
+
+
+class AnswerFn(Protocol):
+    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer: ...
+
+
+@dataclass
+class TimezoneCache:
+    """Users' Slack time zones (users.info), kept for a while so a chat costs one lookup."""
+
+    now: Callable[[], datetime]
+    entries: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
+
+    async def get(self, client: Any, user_id: str) -> str | None:
+        cached = self.entries.get(user_id)
+        if cached and self.now() - cached[1] < TZ_CACHE_FOR:
+            return cached[0]
+        tz: str | None = None
+        try:
+            response = await client.users_info(user=user_id)
+            tz = (response.get("user") or {}).get("tz")
+            if tz:
+                ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            tz = None
+        except Exception as e:  # the answer goes out in the default zone rather than not at all
+            log.warning("users.info for %s failed: %s", user_id, e)
+            return cached[0] if cached else None
+        self.entries[user_id] = (tz, self.now())
+        return tz
+
+
+@dataclass
+class SlackDeps:
+    runtime: Runtime
+    answer: AnswerFn
+    admins: frozenset[str]
+    timezones: TimezoneCache
+
+    @property
+    def engine(self) -> Engine:
+        return self.runtime.engine
+
+    def now(self) -> datetime:
+        return self.runtime.clock.now()
+
+    def is_admin(self, user_id: str | None) -> bool:
+        return bool(user_id) and user_id in self.admins
+
+    async def viewer(self, client: Any, user_id: str, *, admin_controls: bool) -> Viewer:
+        """Who sees the blocks; `admin_controls` only where nobody else can see them."""
+        tz = await self.timezones.get(client, user_id)
+        return Viewer(
+            public_url=self.runtime.settings.public_url,
+            timezone=tz or self.runtime.settings.default_tz,
+            is_admin=admin_controls and self.is_admin(user_id),
+        )
+
+    async def ask(
+        self, question: str, *, user_id: str, channel_id: str | None, tz: str | None
+    ) -> Answer:
+        """The core's answer, computed off the event loop; a polite reply if the core fails."""
+        asker = Asker(
+            user_id=user_id,
+            platform="slack",
+            timezone=tz,
+            is_admin=self.is_admin(user_id),
+            channel_id=channel_id,
+        )
+        now = self.now()
+        try:
+            return await asyncio.to_thread(
+                self.answer, question, engine=self.engine, asker=asker, now=now
+            )
+        except Exception:
+            log.exception("answer failed for %r", question[:200])
+            return Answer(question=question, now=now, intent="error", text=SORRY)
+
+    async def upcoming(self, *, tz: str | None, limit: int) -> Answer:
+        """The next meetings from today (in the asker's zone): `/meetings` without a question."""
+        now = self.now()
+        zone = ZoneInfo(tz or self.runtime.settings.default_tz)
+        today = now.astimezone(zone).date()
+
+        def query() -> Answer:
+            with Session(self.engine) as session:
+                rows = repo.list_meetings(session, start=today, dated_only=True, limit=limit)
+                session.expunge_all()
+            text = "The next meetings:" if rows else "No meetings are scheduled from today on."
+            return Answer(question="", now=now, intent="upcoming", text=text, meetings=rows)
+
+        return await asyncio.to_thread(query)
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """True the first time Slack delivers `event_id`; False for its retries (any process)."""
+
+        def remember() -> bool:
+            with Session(self.engine) as session:
+                fresh = slack_events.remember(session, event_id=event_id, now=self.now())
+                session.commit()
+                return fresh
+
+        return await asyncio.to_thread(remember)
+
+
+def deps_of(context: Any) -> SlackDeps:
+    deps = context["secbot"]
+    assert isinstance(deps, SlackDeps)
+    return deps
+
+
+def question_text(text: str | None) -> str:
+    """The message without @mentions of the bot (or anyone)."""
+    return " ".join(MENTION.sub(" ", text or "").split())
+
+
+def from_a_bot(event: dict[str, Any]) -> bool:
+    """Messages written by bots (ours or others), and edits/joins/other subtypes."""
+    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype"))

@@ -1,0 +1,274 @@
+"""A fake Slack Web API on 127.0.0.1 (port 0) that records every call.
+
+It serves the methods secbot uses (auth.test, chat.postMessage, chat.postEphemeral,
+views.publish, views.open, users.info, apps.connections.open), response_url posts under
+/response/..., and a Socket Mode WebSocket. `fail(method, status, ...)` makes the next calls
+answer 429 (with Retry-After) or 500. Runs its own event loop in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0001"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float  # time.perf_counter() on arrival
+    status: int = 200
+
+
+@dataclass
+class Failure:
+    status: int
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    url: str = ""
+    _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _loop: asyncio.AbstractEventLoop | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _holds: dict[str, threading.Event] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.url}/response/{name}"
+
+    # --- control -------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None):
+        """The next `times` calls of `method` answer `status` (429: with Retry-After)."""
+        with self._cond:
+            self._failures.setdefault(method, []).append(Failure(status, retry_after, times))
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls of `method` wait (a slow Slack) until the returned event is set."""
+        release = threading.Event()
+        self._holds[method] = release
+        return release
+
+    def reset(self) -> None:
+        with self._cond:
+            self.calls.clear()
+
+    def of(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        with self._cond:
+            return [
+                c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)
+            ]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        where: Callable[[Call], bool] = lambda c: True,
+        timeout: float = 10.0,
+    ) -> list[Call]:
+        """Block until `count` successful calls of `method` matching `where` arrived."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [
+                    c for c in self.calls if c.method == method and c.status == 200 and where(c)
+                ]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.status) for c in self.calls]
+                    raise AssertionError(f"{count} x {method} not received; calls: {seen}")
+                self._cond.wait(left)
+
+    def socket_send(self, message: dict[str, Any]) -> None:
+        """Push a Socket Mode envelope to every connected client."""
+        assert self._loop is not None
+
+        async def send() -> None:
+            for ws in list(self._sockets):
+                await ws.send_str(json.dumps(message))
+
+        asyncio.run_coroutine_threadsafe(send(), self._loop).result(5)
+
+    def wait_for_socket(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self._sockets:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("no Socket Mode connection")
+                self._cond.wait(left)
+
+    # --- server --------------------------------------------------------------------------
+
+    def _record(self, call: Call) -> None:
+        with self._cond:
+            self.calls.append(call)
+            self._cond.notify_all()
+
+    def _failure(self, method: str) -> Failure | None:
+        with self._cond:
+            queue = self._failures.get(method) or []
+            if not queue:
+                return None
+            head = queue[0]
+            head.times -= 1
+            if head.times <= 0:
+                queue.pop(0)
+            return head
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        body = await request.read()
+        if not body:
+            return params
+        if request.content_type == "application/json":
+            params.update(json.loads(body))
+        else:
+            params.update(parse_qsl(body.decode()))
+            for key in ("blocks", "view"):
+                if isinstance(params.get(key), str):
+                    params[key] = json.loads(params[key])
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        call = Call(method, params, dict(request.headers), time.perf_counter())
+        held = self._holds.get(method)
+        if held is not None:
+            await asyncio.get_running_loop().run_in_executor(None, held.wait, 30)
+        failure = self._failure(method)
+        if failure is not None:
+            call.status = failure.status
+            self._record(call)
+            headers = {}
+            if failure.retry_after is not None:
+                headers["Retry-After"] = str(failure.retry_after)
+            body = {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal"}
+            return web.json_response(body, status=failure.status, headers=headers)
+        self._record(call)
+        return web.json_response(self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "team_id": TEAM,
+                "user": "secbot",
+                "team": "Secretariat",
+                "url": "https://example.slack.com/",
+            }
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method in ("views.publish", "views.open"):
+            return {"ok": True, "view": {"id": "V0001", **(params.get("view") or {})}}
+        if method == "users.info":
+            user = params.get("user", "")
+            profile = {"id": user, "tz": "Europe/Zurich", **self.users.get(user, {})}
+            return {"ok": True, "user": profile}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        params = await self._params(request)
+        call = Call("response_url", params, dict(request.headers), time.perf_counter())
+        call.params["path"] = request.match_info["name"]
+        self._record(call)
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        with self._cond:
+            self._sockets.append(ws)
+            self._cond.notify_all()
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    data = json.loads(msg.data)
+                    self._record(Call("socket_ack", data, {}, time.perf_counter()))
+        finally:
+            with self._cond:
+                self._sockets.remove(ws)
+        return ws
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        return app
+
+
+@contextmanager
+def fake_slack() -> Iterator[FakeSlack]:
+    """Run a FakeSlack on 127.0.0.1:0 in its own thread and event loop."""
+    fake = FakeSlack()
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    runner = web.AppRunner(fake.app())
+
+    async def start() -> None:
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        fake.url = f"http://127.0.0.1:{port}"
+        fake._loop = loop
+        ready.set()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    if not ready.wait(10):
+        raise RuntimeError("fake Slack did not start")
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
