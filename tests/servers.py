@@ -1,11 +1,11 @@
 """Real servers on 127.0.0.1 with OS-chosen ports, for tests: the ASGI app under uvicorn and
-an SMTP sink (aiosmtpd) that keeps what it receives."""
+an SMTP sink (aiosmtpd) that keeps what it receives; and waiting for what they do."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -67,3 +67,11 @@ def smtp_sink() -> Iterator[tuple[Mailbox, int]]:
         yield box, controller.port
     finally:
         controller.stop()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll a condition that a server thread makes true (not the clock); fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)

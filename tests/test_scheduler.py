@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
@@ -18,15 +16,7 @@ from bot.settings import Settings
 from storage import db, repo
 from tests.fakes.slack_sink import running_sink
 from tests.reminder_helpers import LUSAKA, due_instant, fan_out
-from tests.servers import serve_app
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Poll for a condition (the scheduler runs in real time), failing after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+from tests.servers import serve_app, wait_until
 
 
 def test_rows_go_out_when_due_and_when_the_ledger_changes(
@@ -44,14 +34,14 @@ def test_rows_go_out_when_due_and_when_the_ledger_changes(
         with serve_app(create_app(runtime)) as url:
             assert httpx.get(f"{url}/healthz").status_code == 200
             assert len(sink) == 0 or clock.now() >= at  # nothing before its time
-            wait_for(lambda: len(sink) == 3)  # the wake-up job fired at `at`
+            wait_until(lambda: len(sink) == 3)  # the wake-up job fired at `at`
             assert clock.now() >= at
             # a change in this process (an admin cancels in chat) pokes the scheduler: the
             # CANCEL goes out at once, not at the next safety interval an hour away
             with db.session_scope(seeded) as s:
                 repo.cancel_meeting(s, meeting_id=LUSAKA, now=clock.now())
                 assert reminders.replan_meeting(s, meeting_id=LUSAKA, now=clock.now()).notices
-            wait_for(lambda: len(sink) == 6)
+            wait_until(lambda: len(sink) == 6)
         texts = [p.text for p in sink.posts]
     assert sum(t.startswith("Reminder: ") for t in texts) == 3
     assert sum(t.startswith("Cancelled: ") for t in texts) == 3

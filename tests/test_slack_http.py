@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot import reminders
+from bot import invites, reminders
 from bot.answer import Asker, answer
 from bot.clock import Clock
 from bot.render_slack import (
@@ -35,7 +36,7 @@ from storage import db, repo, subscriptions
 from storage.models import Meeting, SlackEvent, TargetKind
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import BOT_ID, BOT_USER, FakeSlack, fake_slack
-from tests.servers import serve_app
+from tests.servers import serve_app, smtp_sink, wait_until
 
 ADMIN = "U0ADMIN"
 STAFF = "U0STAFF"
@@ -468,6 +469,28 @@ def test_admin_edits_a_meeting_in_the_modal(slack: str, fake: FakeSlack, seeded:
         assert meeting.venue == "Torre Ejecutiva"
         assert meeting.sequence == 1
         assert meeting.city == "Montevideo"
+
+
+def test_an_edit_in_the_modal_sends_invitees_the_update(
+    seeded: Engine, clock: Clock, fake: FakeSlack
+) -> None:
+    meeting_id = "lac-regional-2016"
+    with db.session_scope(seeded) as session:
+        invites.invite(session, meeting_id=meeting_id, addresses=["ana@example.org"],
+                       now=clock.now())  # fmt: skip
+    with smtp_sink() as (box, port), running(seeded, clock, fake, smtp_port=port) as slack:
+        wait_until(lambda: len(box.messages) == 1)  # the scheduler sends the invite
+        view = _open_edit_modal(slack, fake, meeting_id)
+        submission = p.view_submission(view, _values(view, venue="Torre Ejecutiva"), user=ADMIN)
+        assert p.post_interaction(slack, submission).status_code == 200
+        wait_until(lambda: len(box.messages) == 2)  # and the update, as soon as it is saved
+    (_, invite), (rcpt, update) = box.messages
+    assert rcpt == ["ana@example.org"]
+    assert str(invite["Subject"]).startswith("Invitation: ")
+    assert str(update["Subject"]).startswith("Updated: ")
+    [attachment] = [part for part in update.iter_attachments()]
+    [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert event["SEQUENCE"] == 1 and "Torre Ejecutiva" in str(event["LOCATION"])
 
 
 def test_invalid_fields_come_back_inline_and_nothing_is_written(

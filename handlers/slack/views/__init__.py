@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import reminders
 from bot.render_slack import MEETING_MODAL, Viewer, meeting_blocks
 from bot.slack_modal import editing_id, submitted_fields, validate
 from handlers.slack.deps import deps_of, log
@@ -49,6 +50,8 @@ async def on_meeting_submitted(
                     "",
                 )
             meeting, outcome = repo.upsert_meeting(session, data=data, now=now)
+            # reminders move, invitees get the update (sent by the scheduler once committed)
+            reminders.replan_meetings(session, meeting_ids=[meeting.id], now=now)
             session.commit()
             return {}, meeting, outcome
 
