@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from bot.cli_common import err, out
+from bot.reminders import replan_meetings
 from bot.runtime import open_runtime
 from storage import db, repo
 from storage.importers.prose import ProseResult, read_prose
@@ -75,6 +76,8 @@ def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str
                                       due_date=d["due_date"]),
                     now=stamp,
                 )  # fmt: skip
+            # reminders and invitees follow what the document changed
+            replan_meetings(session, meeting_ids=stored_ids.values(), now=stamp)
         payload["summary"] = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot import reminders
 from storage import db, repo
 from storage.importers.prose import extract, read_prose
 from storage.importers.prose_dates import normalise
@@ -44,6 +45,11 @@ def test_import_writes_then_reimport_is_unchanged(cli_env: dict[str, str], engin
     # --now is read in the default zone; the foundation's default "Europe/Geneva" is not an
     # IANA key, so name a real one here
     env = {**cli_env, "SECBOT_SEED_ON_START": "false", "SECBOT_DEFAULT_TZ": "Europe/Zurich"}
+    with db.session_scope(engine) as session:  # someone follows every meeting and deadline
+        reminders.add_rule(
+            session, subscriber="email:ana@example.org", scope="all", scope_value=None,
+            offsets=[1], now=datetime(2017, 7, 5, tzinfo=UTC), timezone="UTC", deadlines=True,
+        )  # fmt: skip
     first = _secbot(env, "import", str(DATA / "news_item.txt"), "--json", "--now", "2017-07-05")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["summary"] == {"new": 2, "updated": 0, "unchanged": 0}
@@ -57,6 +63,9 @@ def test_import_writes_then_reimport_is_unchanged(cli_env: dict[str, str], engin
             "2017-08-31",
         ]
         assert {d.meeting_id for d in repo.list_deadlines(session)} == {cop3.id}
+        pending = reminders.list_deliveries(session, recipient="email:ana@example.org")
+    # the imported meetings and deadlines were planned: two starts and two deadlines, once
+    assert sorted(r.kind for r in pending) == ["deadline", "deadline", "reminder", "reminder"]
 
 
 def test_the_seed_report_matches_every_seed_meeting_and_changes_nothing(seeded: Engine) -> None:
