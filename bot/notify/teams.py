@@ -2,7 +2,9 @@
 proactive message through the stored conversation (`bot.teams_proactive.send_proactive`).
 
 The Agents SDK takes seconds to import, so it is imported, and a `TeamsBot` built, on the
-first send: `secbot reminders run-once` with no Teams rows never pays for it.
+first send: `secbot reminders run-once` with no Teams rows never pays for it. Under `secbot
+serve` this bot is the notifier's own (its own per-conversation limiter), not the one that
+answers /api/messages.
 """
 
 from __future__ import annotations
