@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synthetic import generate
 from bot.answer import Asker, answer
 from storage import db
-from storage.models import Meeting
+from storage.models import Meeting, write_words
 from storage.seed import load_seed
 
 QUESTIONS = [
@@ -66,6 +66,7 @@ def build(path: Path, synthetic: int) -> db.Engine:  # type: ignore[name-defined
     with engine.begin() as conn:
         for i in range(0, len(rows), 5000):
             conn.execute(Meeting.__table__.insert(), rows[i : i + 5000])  # type: ignore[attr-defined]
+            write_words(conn, rows[i : i + 5000])  # what an ORM write does by itself
     return engine
 
 

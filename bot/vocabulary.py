@@ -1,9 +1,10 @@
 """The names a question can use, built from the store and cached until the meetings change.
 
 Cities, countries, series, short names, organisations (hosts, funders, partners) and the words
-of titles and descriptions. The cache is rebuilt when a flush in this process touches a meeting
-(an SQLAlchemy event) and, for changes made by other processes, when `repo.data_version`
-changes (checked at most every `RECHECK_SECONDS`).
+of titles and descriptions (the `meeting_word` index). The cache is rebuilt when a flush in this
+process touches a meeting (an SQLAlchemy event) and, for changes made by other processes, when
+`subscriptions.meetings_version` (a one-row read) changes, checked at most every
+`RECHECK_SECONDS`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 
-from storage import places, repo
-from storage.models import Meeting
+from storage import places, repo, subscriptions
+from storage import words as storage_words
+from storage.models import Meeting, MeetingWord
 
 RECHECK_SECONDS = 5.0
-WORD = re.compile(r"[a-z0-9]+")
 
 
 def squash(text: str) -> str:
@@ -52,21 +53,19 @@ def build(session: Session) -> Vocabulary:
     short_names = {squash(s): s for s in distinct(col(Meeting.short_name))}
     organisations: dict[str, str] = {}
     roles: dict[str, set[str]] = {}
-    words: set[str] = set()
-    for s in series.values():
-        words.update(WORD.findall(places.fold(s)))
     rows = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
-        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners), col(Meeting.title))
+        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners))
     )
-    for hosts, funders, partners, title in rows:
-        words.update(WORD.findall(places.fold(title)))
+    for hosts, funders, partners in rows:
         for role, names in (("hosts", hosts), ("funders", funders), ("partners", partners)):
             for name in names or []:
                 organisations[places.fold(name)] = name
                 roles.setdefault(name, set()).add(role)
-    for description in session.exec(select(col(Meeting.description)).distinct()):
-        if description:
-            words.update(WORD.findall(places.fold(description)))
+    words = session.exec(  # the word index's words (an index-only scan)
+        select(col(MeetingWord.word))
+        .where(col(MeetingWord.field).in_(storage_words.TEXT_FIELDS))
+        .distinct()
+    )
     return Vocabulary(
         cities=cities,
         countries=countries,
@@ -108,7 +107,7 @@ def vocabulary(session: Session, engine: Engine) -> Vocabulary:
     entry = _cache.get(key)
     if entry and entry.generation == _generation and now - entry.checked < RECHECK_SECONDS:
         return entry.vocabulary
-    version = repo.data_version(session)
+    version = subscriptions.meetings_version(session)
     if entry and entry.generation == _generation and entry.version == version:
         entry.checked = now
         return entry.vocabulary

@@ -109,6 +109,8 @@ _COUNTRY_ALIASES = {
 
 def fold(text: str) -> str:
     """Lower-case, accents removed: 'São Paulo' and 'sao paulo' fold alike."""
+    if text.isascii():  # nothing to decompose (the common case, and much faster)
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 

@@ -8,15 +8,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import String, cast, func, or_, union
+from sqlalchemy import func, or_, union
 from sqlmodel import Session, col, select
 
-from storage import places
+from storage import places, words
 from storage.models import (
     Deadline,
     DeadlineData,
     Meeting,
     MeetingData,
+    MeetingWord,
     Precision,
     Status,
     meeting_data,
@@ -353,11 +354,7 @@ class MeetingFilter:
     longest_days: int | None = None  # the longest meeting's span, to bound date scans
 
 
-def _json_has(column: Any, name: str) -> Any:
-    """A JSON list column contains `name` (text match on its JSON form; both backends)."""
-    import json
-
-    return cast(column, String).like(f"%{json.dumps(name)}%")
+NARROW_CAP = 400  # a condition met by at most this many meetings is looked up first
 
 
 def _place_arms(f: MeetingFilter) -> list[Any]:
@@ -372,44 +369,79 @@ def _place_arms(f: MeetingFilter) -> list[Any]:
     return arms or [None]
 
 
-def _conditions(f: MeetingFilter) -> list[Any]:
-    """Conditions on everything but the place and the dates."""
-    c: list[Any] = []
+def _word_ids(word: str, fields: Sequence[str]) -> Any:
+    """Ids of meetings with a word starting with `word` in `fields` (an index range)."""
+    term = word.lower()[: words.MAX_WORD]
+    return select(col(MeetingWord.meeting_id)).where(
+        col(MeetingWord.word).between(term, words.prefix_upper(term)),
+        col(MeetingWord.field).in_(list(fields)),
+    )
+
+
+def _needles(f: MeetingFilter) -> list[tuple[Any, Any, Any]]:
+    """The filter's rarest-looking conditions as (cache key, ids query, plain condition).
+
+    Each is looked up on its own index first (see `_narrowed`); the plain condition is what the
+    main query checks instead when the lookup finds too many meetings to list."""
+    out: list[tuple[Any, Any, Any]] = []
+    for word in f.words:
+        ids = _word_ids(word, words.TEXT_FIELDS)
+        out.append((("word", word), ids, col(Meeting.id).in_(ids)))
+    for word in f.title_words:
+        ids = _word_ids(word, ("title",))
+        out.append((("title", word), ids, col(Meeting.id).in_(ids)))
+    if f.organisations:
+        keys = sorted({words.org_key(name) for name in f.organisations})
+        ids = select(col(MeetingWord.meeting_id)).where(
+            col(MeetingWord.word).in_(keys), col(MeetingWord.field).in_(list(f.org_roles))
+        )
+        out.append((("org", *keys, "|", *f.org_roles), ids, col(Meeting.id).in_(ids)))
+    if f.short_names:
+        names = list(f.short_names)
+        ids = select(col(Meeting.id)).where(col(Meeting.short_name).in_(names))
+        out.append((("short", *names), ids, col(Meeting.short_name).in_(names)))
+    if f.ordinal is not None:
+        ids = select(col(Meeting.id)).where(col(Meeting.ordinal) == f.ordinal)
+        out.append((("ordinal", f.ordinal), ids, col(Meeting.ordinal) == f.ordinal))
+    return out
+
+
+def _narrowed(session: Session, f: MeetingFilter) -> tuple[list[Any], set[str] | None]:
+    """(conditions, ids): each needle (`_needles`) is looked up, at most NARROW_CAP + 1 ids;
+    those that find few meetings are intersected into `ids` (the only meetings that can
+    match), the others stay conditions. `ids` is None when no needle is that rare.
+
+    Lookups are remembered for the session (one question asks several queries)."""
+    memo: dict[Any, set[str] | None] = session.info.setdefault("meeting_needles", {})
+    conditions: list[Any] = []
+    ids: set[str] | None = None
+    for key, query, plain in _needles(f):
+        if key not in memo:
+            looked_up = set(session.exec(query.distinct().limit(NARROW_CAP + 1)))
+            memo[key] = looked_up if len(looked_up) <= NARROW_CAP else None
+        found = memo[key]
+        if found is None:
+            conditions.append(plain)
+        else:
+            ids = set(found) if ids is None else ids & found
+    return conditions, ids
+
+
+def _conditions(session: Session, f: MeetingFilter) -> list[Any] | None:
+    """Conditions on everything but the place and the dates; None when nothing can match."""
+    c, ids = _narrowed(session, f)
+    if ids is not None:
+        if not ids:
+            return None
+        c.append(col(Meeting.id).in_(sorted(ids)))
     if f.kinds:
         c.append(col(Meeting.kind).in_(list(f.kinds)))
     if f.series:
         c.append(col(Meeting.series).in_(list(f.series)))
-    if f.short_names:
-        c.append(col(Meeting.short_name).in_(list(f.short_names)))
-    if f.ordinal is not None:
-        c.append(col(Meeting.ordinal) == f.ordinal)
     if f.online is not None:
         c.append(col(Meeting.online) == f.online)
     if f.statuses:
         c.append(col(Meeting.status).in_(list(f.statuses)))
-    if f.organisations:
-        columns = {"hosts": Meeting.hosts, "funders": Meeting.funders, "partners": Meeting.partners}
-        c.append(
-            or_(*[_json_has(columns[r], name) for r in f.org_roles for name in f.organisations])
-        )
-    for word in f.words:
-        like = f"%{word.lower()}%"
-        c.append(
-            or_(
-                func.lower(col(Meeting.title)).like(like),
-                func.lower(col(Meeting.series)).like(like),
-                func.lower(col(Meeting.short_name)).like(like),
-                func.lower(col(Meeting.description)).like(like),
-            )
-        )
-    for word in f.title_words:
-        starts = [f"{word.lower()}%", f"% {word.lower()}%", f"%-{word.lower()}%"]
-        c.append(
-            or_(
-                *[func.lower(col(Meeting.title)).like(s) for s in starts],
-                *[func.lower(col(Meeting.series)).like(s) for s in starts],
-            )
-        )
     return c
 
 
@@ -448,10 +480,13 @@ def find_meetings(
 ) -> list[Meeting]:
     """Meetings matching `where`: soonest first (or latest first), undated ones last.
 
-    Each place alternative is its own query (so each uses its (column, start_date) index),
-    merged here; every query is limited.
+    Rare conditions (words, organisations, short names, ordinals) are looked up first and
+    the query then reads only those meetings; each place alternative is its own query (so each
+    uses its (column, start_date) index), merged here; every query is limited.
     """
-    common = _conditions(where)
+    common = _conditions(session, where)
+    if common is None:
+        return []
     start = col(Meeting.start_date)
     order = (start.desc(), col(Meeting.id)) if newest_first else (start, col(Meeting.id))
     arms = _place_arms(where)
@@ -459,8 +494,6 @@ def find_meetings(
     for arm in arms:
         conditions = [*common, *_dated(where), *([arm] if arm is not None else [])]
         query = select(Meeting).where(*conditions).order_by(*order).limit(limit)
-        if where.short_names:  # a short name picks a handful of rows; SQLite's stats miss that
-            query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
         for m in session.exec(query):
             dated[m.id] = m
     found = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
@@ -473,28 +506,31 @@ def find_meetings(
         for arm in arms:
             conditions = [*common, *undated, *([arm] if arm is not None else [])]
             query = select(Meeting).where(*conditions).order_by(col(Meeting.id)).limit(limit)
-            if where.short_names:
-                query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
             rest.update((m.id, m) for m in session.exec(query))
         found.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(found)])
     return found
 
 
 def count_where(session: Session, *, where: MeetingFilter) -> int:
-    """How many meetings match `where` (place alternatives counted once)."""
-    common = _conditions(where)
-    selects = []
+    """How many meetings match `where` (place alternatives counted once). Dated and undated
+    meetings are counted apart (they never overlap), each with one index range per place."""
+    common = _conditions(session, where)
+    if common is None:
+        return 0
+    total = 0
     for dates in (_dated(where), _undated(where)):
         if dates is None:
             continue
-        for arm in _place_arms(where):
-            conditions = [*common, *dates, *([arm] if arm is not None else [])]
-            selects.append(select(col(Meeting.id)).where(*conditions))
-    if len(selects) == 1:
-        query = select(func.count()).select_from(selects[0].subquery())
-    else:
-        query = select(func.count()).select_from(union(*selects).subquery())
-    return int(session.exec(query).one())
+        arms = [
+            [*common, *dates, *([arm] if arm is not None else [])] for arm in _place_arms(where)
+        ]
+        if len(arms) == 1:
+            query = select(func.count()).select_from(Meeting).where(*arms[0])
+        else:
+            selects = [select(col(Meeting.id)).where(*conditions) for conditions in arms]
+            query = select(func.count()).select_from(union(*selects).subquery())
+        total += int(session.exec(query).one())
+    return total
 
 
 def refresh_statistics(engine: Any) -> None:
@@ -503,6 +539,7 @@ def refresh_statistics(engine: Any) -> None:
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE meeting")
+            conn.exec_driver_sql("ANALYZE meeting_word")
 
 
 def longest_meeting_days(session: Session) -> int:
