@@ -134,7 +134,9 @@ def country_code(name_or_code: str) -> str | None:
     return _country_index().get(fold(name_or_code))
 
 
+@cache
 def country_name(code: str) -> str:
+    """The usual English name of an alpha-2 code (the code itself when unknown)."""
     if code == "XK":
         return "Kosovo"
     c = pycountry.countries.get(alpha_2=code)
