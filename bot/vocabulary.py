@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
 from storage import places, repo, subscriptions
@@ -53,14 +53,28 @@ def build(session: Session) -> Vocabulary:
     short_names = {squash(s): s for s in distinct(col(Meeting.short_name))}
     organisations: dict[str, str] = {}
     roles: dict[str, set[str]] = {}
-    rows = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
-        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners))
+    role_field = col(MeetingWord.field).in_(storage_words.ROLES)
+    # the stored spelling of each organisation: the lists of one meeting that names it
+    one_each = (
+        select(func.min(MeetingWord.meeting_id))
+        .where(role_field)
+        .group_by(col(MeetingWord.field), col(MeetingWord.word))
     )
-    for hosts, funders, partners in rows:
-        for role, names in (("hosts", hosts), ("funders", funders), ("partners", partners)):
-            for name in names or []:
-                organisations[places.fold(name)] = name
-                roles.setdefault(name, set()).add(role)
+    spelling: dict[str, str] = {}
+    lists = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
+        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners)).where(
+            col(Meeting.id).in_(one_each)
+        )
+    )
+    for row in lists:
+        for names in row:
+            spelling.update((storage_words.org_key(n), n) for n in names or [] if n)
+    pairs = session.exec(select(MeetingWord.field, MeetingWord.word).where(role_field).distinct())
+    for role, key in pairs:
+        name = spelling.get(key)
+        if name:
+            organisations[places.fold(name)] = name
+            roles.setdefault(name, set()).add(role)
     words = session.exec(  # the word index's words (an index-only scan)
         select(col(MeetingWord.word))
         .where(col(MeetingWord.field).in_(storage_words.TEXT_FIELDS))

@@ -570,10 +570,10 @@ class AgentState(SQLModel, table=True):
 
 class MeetingWord(SQLModel, table=True):
     """One searchable word of a meeting (see storage.words): questions look words and
-    organisations up here through the (word, field) index instead of scanning meetings."""
+    organisations up here through the (field, word) index instead of scanning meetings."""
 
     __tablename__ = "meeting_word"
-    __table_args__ = (Index("ix_meeting_word_word", "word", "field", "meeting_id"),)
+    __table_args__ = (Index("ix_meeting_word_word", "field", "word", "meeting_id"),)
 
     meeting_id: str = SQLField(
         foreign_key="meeting.id", primary_key=True, ondelete="CASCADE", max_length=100

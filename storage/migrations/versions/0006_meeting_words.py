@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('meeting_id', 'field', 'word')
     )
     with op.batch_alter_table('meeting_word', schema=None) as batch_op:
-        batch_op.create_index('ix_meeting_word_word', ['word', 'field', 'meeting_id'], unique=False)
+        batch_op.create_index('ix_meeting_word_word', ['field', 'word', 'meeting_id'], unique=False)
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.create_index('ix_meeting_ordinal', ['ordinal'], unique=False)
