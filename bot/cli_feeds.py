@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from bot import feeds, invites
-from bot.notify.email import EmailNotifier, SmtpConfig
+from bot import feeds
 from bot.runtime import Runtime, open_runtime
 from storage import db, repo
 from storage import subscriptions as subs
+
+if TYPE_CHECKING:  # e-mail and iCalendar load slowly: imported by the commands that send
+    from bot import invites
+    from bot.notify.email import EmailNotifier
 
 feeds_app = typer.Typer(help="Calendar feeds: private links.", no_args_is_help=True)
 out = Console()
@@ -39,6 +42,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def notifier(rt: Runtime) -> EmailNotifier:
+    from bot.notify.email import EmailNotifier, SmtpConfig
+
     return EmailNotifier(SmtpConfig.from_settings(rt.settings), now=rt.clock.now())
 
 
@@ -92,6 +97,8 @@ def invite(
 ) -> None:
     """E-mail calendar invites (iMIP REQUEST) for a meeting and remember the invitees, so later
     edits send updates and cancelling sends CANCEL."""
+    from bot import invites
+
     try:
         addresses = invites.parse_addresses(to)
     except invites.InviteError as e:
@@ -128,6 +135,8 @@ def _print_report(report: invites.InviteReport, *, as_json: bool = False) -> Non
 def after_change(meeting_id: str, *, now: str | None = None) -> None:
     """Called by `secbot meetings edit|cancel` once the change is stored: invitees get the
     update or the CANCEL (see bot/invites.py for the reminders-ledger seam)."""
+    from bot import invites
+
     rt = _runtime(now)
     with db.session_scope(rt.engine) as session:
         meeting = repo.get_meeting(session, meeting_id=meeting_id)

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from bot.runtime import open_runtime
 from storage import db, repo
-from storage.importers.prose import ProseResult, read_prose
 from storage.models import DeadlineData, Meeting, meeting_json, table_values
 
 out = Console()
@@ -37,7 +36,9 @@ def _when(m: dict[str, Any]) -> str:
 
 def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str | None) -> None:
     """Extract meetings from a document; with --dry-run print them, else upsert them."""
-    result: ProseResult = read_prose(file, fmt=fmt)
+    from storage.importers.prose import read_prose  # loads slowly: only when importing prose
+
+    result = read_prose(file, fmt=fmt)
     if result.errors:
         if as_json:
             sys.stdout.write(json.dumps({"meetings": [], "deadlines": [], "warnings": [],
