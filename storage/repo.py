@@ -355,6 +355,10 @@ class MeetingFilter:
 
 
 NARROW_CAP = 400  # a condition met by at most this many meetings is looked up first
+# Above that, up to DRIVE_CAP matches are still read from the word index and sorted; more
+# matches than that are dense enough that walking the date (or kind, place) index and checking
+# each meeting finds a page of answers sooner.
+DRIVE_CAP = 2500
 
 
 def _place_arms(f: MeetingFilter) -> list[Any]:
@@ -369,60 +373,86 @@ def _place_arms(f: MeetingFilter) -> list[Any]:
     return arms or [None]
 
 
-def _word_ids(word: str, fields: Sequence[str]) -> Any:
-    """Ids of meetings with a word starting with `word` in `fields` (an index range)."""
-    term = word.lower()[: words.MAX_WORD]
-    return select(col(MeetingWord.meeting_id)).where(
-        col(MeetingWord.word).between(term, words.prefix_upper(term)),
-        col(MeetingWord.field).in_(list(fields)),
+@dataclass(frozen=True)
+class _Needle:
+    """A rare-looking condition: `ids` selects the meetings meeting it (on its own index);
+    `drive` is the condition that reads those ids first, `probe` the one checked per meeting."""
+
+    key: tuple[Any, ...]
+    ids: Any
+    drive: Any
+    probe: Any
+
+
+def _word_needle(key: tuple[Any, ...], match: list[Any]) -> _Needle:
+    ids = select(col(MeetingWord.meeting_id)).where(*match)
+    probe = (
+        select(col(MeetingWord.meeting_id))
+        .where(*match, col(MeetingWord.meeting_id) == col(Meeting.id))
+        .exists()
     )
+    return _Needle(key, ids, col(Meeting.id).in_(ids), probe)
 
 
-def _needles(f: MeetingFilter) -> list[tuple[Any, Any, Any]]:
-    """The filter's rarest-looking conditions as (cache key, ids query, plain condition).
+def _word_match(word: str, fields: Sequence[str]) -> list[Any]:
+    """Meeting words starting with `word` in `fields` (an index range)."""
+    term = word.lower()[: words.MAX_WORD]
+    return [
+        col(MeetingWord.field).in_(list(fields)),
+        col(MeetingWord.word).between(term, words.prefix_upper(term)),
+    ]
 
-    Each is looked up on its own index first (see `_narrowed`); the plain condition is what the
-    main query checks instead when the lookup finds too many meetings to list."""
-    out: list[tuple[Any, Any, Any]] = []
+
+def _needles(f: MeetingFilter) -> list[_Needle]:
+    """The filter's conditions that usually pick few meetings: words, organisations, short
+    names and ordinals (see `_narrowed`)."""
+    out: list[_Needle] = []
     for word in f.words:
-        ids = _word_ids(word, words.TEXT_FIELDS)
-        out.append((("word", word), ids, col(Meeting.id).in_(ids)))
+        out.append(_word_needle(("word", word), _word_match(word, words.TEXT_FIELDS)))
     for word in f.title_words:
-        ids = _word_ids(word, ("title",))
-        out.append((("title", word), ids, col(Meeting.id).in_(ids)))
+        out.append(_word_needle(("title", word), _word_match(word, ("title",))))
     if f.organisations:
         keys = sorted({words.org_key(name) for name in f.organisations})
-        ids = select(col(MeetingWord.meeting_id)).where(
-            col(MeetingWord.word).in_(keys), col(MeetingWord.field).in_(list(f.org_roles))
-        )
-        out.append((("org", *keys, "|", *f.org_roles), ids, col(Meeting.id).in_(ids)))
+        match = [col(MeetingWord.field).in_(list(f.org_roles)), col(MeetingWord.word).in_(keys)]
+        out.append(_word_needle(("org", *keys, "|", *f.org_roles), match))
+    columns: list[tuple[tuple[Any, ...], Any]] = []
     if f.short_names:
-        names = list(f.short_names)
-        ids = select(col(Meeting.id)).where(col(Meeting.short_name).in_(names))
-        out.append((("short", *names), ids, col(Meeting.short_name).in_(names)))
+        columns.append((("short", *f.short_names), col(Meeting.short_name).in_(f.short_names)))
     if f.ordinal is not None:
-        ids = select(col(Meeting.id)).where(col(Meeting.ordinal) == f.ordinal)
-        out.append((("ordinal", f.ordinal), ids, col(Meeting.ordinal) == f.ordinal))
+        columns.append((("ordinal", f.ordinal), col(Meeting.ordinal) == f.ordinal))
+    for key, plain in columns:  # conditions on the meeting itself: the same either way
+        out.append(_Needle(key, select(col(Meeting.id)).where(plain), plain, plain))
     return out
 
 
 def _narrowed(session: Session, f: MeetingFilter) -> tuple[list[Any], set[str] | None]:
-    """(conditions, ids): each needle (`_needles`) is looked up, at most NARROW_CAP + 1 ids;
-    those that find few meetings are intersected into `ids` (the only meetings that can
-    match), the others stay conditions. `ids` is None when no needle is that rare.
+    """(conditions, ids): each needle is looked up on its own index, at most NARROW_CAP + 1
+    ids. Those met by few meetings are intersected into `ids` (the only meetings that can
+    match; None when no needle is that rare); the others become conditions, reading their
+    matches first when there are at most DRIVE_CAP, else checked per meeting.
 
     Lookups are remembered for the session (one question asks several queries)."""
-    memo: dict[Any, set[str] | None] = session.info.setdefault("meeting_needles", {})
+    memo: dict[Any, set[str] | str] = session.info.setdefault("meeting_needles", {})
     conditions: list[Any] = []
     ids: set[str] | None = None
-    for key, query, plain in _needles(f):
-        if key not in memo:
-            looked_up = set(session.exec(query.distinct().limit(NARROW_CAP + 1)))
-            memo[key] = looked_up if len(looked_up) <= NARROW_CAP else None
-        found = memo[key]
-        if found is None:
-            conditions.append(plain)
+    for needle in _needles(f):
+        if needle.key not in memo:
+            looked_up = set(session.exec(needle.ids.distinct().limit(NARROW_CAP + 1)))
+            if len(looked_up) <= NARROW_CAP:
+                memo[needle.key] = looked_up
+            else:
+                counted = select(func.count()).select_from(
+                    needle.ids.limit(DRIVE_CAP + 1).subquery()
+                )
+                many = int(session.exec(counted).one()) > DRIVE_CAP
+                memo[needle.key] = "probe" if many else "drive"
+        found = memo[needle.key]
+        if found == "probe":
+            conditions.append(needle.probe)
+        elif found == "drive":
+            conditions.append(needle.drive)
         else:
+            assert isinstance(found, set)
             ids = set(found) if ids is None else ids & found
     return conditions, ids
 

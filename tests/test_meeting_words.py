@@ -101,11 +101,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("cap", [400, 1])  # looked up first | too common: checked in place
+@pytest.mark.parametrize(
+    ("narrow", "drive"),
+    [(400, 2500), (1, 2500), (1, 1)],  # ids looked up first | words read first | probed
+)
 def test_rare_and_common_conditions_find_the_same_meetings(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, cap: int
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, narrow: int, drive: int
 ) -> None:
-    monkeypatch.setattr(repo, "NARROW_CAP", cap)
+    monkeypatch.setattr(repo, "NARROW_CAP", narrow)
+    monkeypatch.setattr(repo, "DRIVE_CAP", drive)
     _store(engine)
     with Session(engine) as session:
         for where, expected in CASES:
