@@ -505,6 +505,14 @@ def _undated(f: MeetingFilter) -> list[Any] | None:
     return c
 
 
+def _by_ids(session: Session, ids: list[str]) -> list[Meeting]:
+    """Full rows of `ids`, in that order."""
+    if not ids:
+        return []
+    rows = {m.id: m for m in session.exec(select(Meeting).where(col(Meeting.id).in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def find_meetings(
     session: Session, *, where: MeetingFilter, newest_first: bool = False, limit: int = 50
 ) -> list[Meeting]:
@@ -512,7 +520,8 @@ def find_meetings(
 
     Rare conditions (words, organisations, short names, ordinals) are looked up first and
     the query then reads only those meetings; each place alternative is its own query (so each
-    uses its (column, start_date) index), merged here; every query is limited.
+    uses its (column, start_date) index) reading ids and dates only, merged here, and then the
+    full rows of the merged page are read; every query is limited.
     """
     common = _conditions(session, where)
     if common is None:
@@ -520,25 +529,27 @@ def find_meetings(
     start = col(Meeting.start_date)
     order = (start.desc(), col(Meeting.id)) if newest_first else (start, col(Meeting.id))
     arms = _place_arms(where)
-    dated: dict[str, Meeting] = {}
+    several = len(arms) > 1  # read the ids first, so no row is read twice or in vain
+    columns: Any = (col(Meeting.id), start) if several else (Meeting,)
+    dated: dict[str, Any] = {}
     for arm in arms:
         conditions = [*common, *_dated(where), *([arm] if arm is not None else [])]
-        query = select(Meeting).where(*conditions).order_by(*order).limit(limit)
-        for m in session.exec(query):
-            dated[m.id] = m
-    found = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
+        query = select(*columns).where(*conditions).order_by(*order).limit(limit)
+        for row in session.exec(query):
+            dated[row.id] = row
+    page = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
     if newest_first:
-        found.sort(key=lambda m: m.start_date or date.min, reverse=True)
-    found = found[:limit]
+        page.sort(key=lambda m: m.start_date or date.min, reverse=True)
+    page = page[:limit]
     undated = _undated(where)
-    if len(found) < limit and undated is not None:
-        rest: dict[str, Meeting] = {}
+    if len(page) < limit and undated is not None:
+        rest: dict[str, Any] = {}
         for arm in arms:
             conditions = [*common, *undated, *([arm] if arm is not None else [])]
-            query = select(Meeting).where(*conditions).order_by(col(Meeting.id)).limit(limit)
-            rest.update((m.id, m) for m in session.exec(query))
-        found.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(found)])
-    return found
+            query = select(*columns).where(*conditions).order_by(col(Meeting.id)).limit(limit)
+            rest.update((row.id, row) for row in session.exec(query))
+        page.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(page)])
+    return _by_ids(session, [row.id for row in page]) if several else page
 
 
 def count_where(session: Session, *, where: MeetingFilter) -> int:
