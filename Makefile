@@ -9,12 +9,16 @@ $(BIN)/uv:
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Installs exactly the locked versions (uv.lock) into .venv.
+# Installs exactly the locked versions (uv.lock) into .venv, compiled to bytecode: with
+# PYTHONDONTWRITEBYTECODE set, every `secbot` process would otherwise compile SQLAlchemy & co.
+# from source again (seconds per `secbot ask`).
 $(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --all-extras --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --all-extras --quiet \
+		--compile-bytecode
 	touch $@
 
 install: $(VENV)/.synced
+	@$(BIN)/python -m compileall -q bot storage handlers
 
 # The bot on 127.0.0.1:3000 with SQLite (data/secbot.db) and the seed meetings. Without a Teams
 # client id, /api/messages runs in local mode (no token needed) for the Agents Playground.

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
 from storage import places
 from storage.importers.ics import CANCELLED_PREFIX, MONTH_SUFFIX, X_FIELDS
 from storage.models import Meeting, Precision, Status
+
+if TYPE_CHECKING:  # icalendar loads slowly: imported where used, so answering never pays for it
+    from icalendar import Alarm, Calendar, Event, vCalAddress
 
 PRODID = "-//secbot//secretariat meetings//EN"
 FEED_NAME = "Secretariat meetings"
@@ -137,6 +139,8 @@ def machine_fields(m: Meeting) -> dict[str, str]:
 
 def alarm(minutes: int, summary: str) -> Alarm:
     """A display alarm `minutes` before the start (VALARM)."""
+    from icalendar import Alarm
+
     valarm = Alarm()
     valarm.add("ACTION", "DISPLAY")
     valarm.add("TRIGGER", timedelta(minutes=-minutes))
@@ -156,6 +160,8 @@ def meeting_event(
     start, end = event_bounds(m)
     summary = summary_text(m)
     link = meeting_link(m, base_url)
+    from icalendar import Event
+
     event = Event.new(
         uid=m.uid,
         sequence=m.sequence if sequence is None else sequence,
@@ -196,6 +202,8 @@ def new_calendar(
     events: list[Event], *, name: str, uid: str, method: str | None = None
 ) -> Calendar:
     """A VCALENDAR around `events` with the RFC 7986 feed properties and its VTIMEZONEs."""
+    from icalendar import Calendar, vDuration
+
     cal = Calendar.new(
         prodid=PRODID,
         name=name,
@@ -238,6 +246,8 @@ def meetings_calendar(
 
 def mailbox(address: str, name: str | None = None, **params: str) -> vCalAddress:
     """A `mailto:` calendar address with an optional CN and parameters (ROLE, RSVP, ...)."""
+    from icalendar import vCalAddress
+
     value = vCalAddress(f"mailto:{address}")
     if name:
         value.params["CN"] = name

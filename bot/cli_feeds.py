@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import feeds, invites, reminders
+from bot import reminders
 from bot.cli_common import NowOpt, cli_runtime, err, fail, out, print_json
-from bot.dispatch import Policy, notices_about, run_once
-from bot.notify.registry import build_notifiers
 from bot.runtime import Runtime
 from storage import db, repo
 from storage import subscriptions as subs
 from storage.models import Delivery, DeliveryState, delivery_json
+
+if TYPE_CHECKING:  # e-mail, iCalendar and the notifiers load slowly: imported where they send
+    pass
 
 feeds_app = typer.Typer(help="Calendar feeds: private links.", no_args_is_help=True)
 
@@ -53,6 +54,8 @@ def token(
                     "it is stored hashed and cannot be shown again: use --reset for a new one"
                 )
             secret = subs.issue_token(session, user_key=user, now=rt.clock.now())
+            from bot import feeds
+
             payload = {"user": user, **feeds.private_links(rt.settings.public_url, secret)}
     if as_json:
         sys.stdout.write(json.dumps(payload) + "\n")
@@ -75,6 +78,8 @@ def invite(
     The invites are queued in the deliveries ledger and sent at once; what cannot be sent now
     is left to the scheduler (`secbot serve`) or `secbot reminders run-once`.
     """
+    from bot import invites
+
     try:
         addresses = invites.parse_addresses(to)
     except invites.InviteError as e:
@@ -104,6 +109,9 @@ def send_notices(rt: Runtime, meeting_id: str) -> list[Delivery]:
     """Send the invites, updates and CANCELs about a meeting that are due now (what a command
     just queued) and say on stderr who got what, so whoever changed the meeting sees the
     outcome; the scheduler sends anything left. Returns the ledger rows sent or failed."""
+    from bot.dispatch import Policy, notices_about, run_once
+    from bot.notify.registry import build_notifiers
+
     policy = Policy.from_settings(rt.settings)
     sending = run_once(
         rt.engine, build_notifiers(rt), clock=rt.clock, policy=policy,

@@ -14,7 +14,6 @@ from bot.cli_common import err, out
 from bot.reminders import replan_meetings
 from bot.runtime import open_runtime
 from storage import db, repo
-from storage.importers.prose import ProseResult, read_prose
 from storage.models import DeadlineData, Meeting, meeting_json, table_values
 
 
@@ -35,7 +34,9 @@ def _when(m: dict[str, Any]) -> str:
 
 def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str | None) -> None:
     """Extract meetings from a document; with --dry-run print them, else upsert them."""
-    result: ProseResult = read_prose(file, fmt=fmt)
+    from storage.importers.prose import read_prose  # loads slowly: only when importing prose
+
+    result = read_prose(file, fmt=fmt)
     if result.errors:
         if as_json:
             sys.stdout.write(json.dumps({"meetings": [], "deadlines": [], "warnings": [],

@@ -14,8 +14,6 @@ from rich.table import Table
 from bot import reminders
 from bot.cli_common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from bot.deadlines import apply_rules, load_rules
-from bot.dispatch import Policy, run_once
-from bot.notify.registry import build_notifiers
 from storage import db, repo
 from storage.importers import describe
 from storage.models import (
@@ -188,6 +186,9 @@ def reminders_plan(as_json: JsonOpt = False, now: NowOpt = None) -> None:
 @reminders_app.command("run-once")
 def reminders_run_once(as_json: JsonOpt = False, now: NowOpt = None) -> None:
     """Send everything due at this instant, then exit (twice at one instant sends nothing)."""
+    from bot.dispatch import Policy, run_once  # the notifiers load slowly: only here
+    from bot.notify.registry import build_notifiers
+
     rt = cli_runtime(now)
     report = asyncio.run(
         run_once(

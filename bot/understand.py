@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 from bot.timespan import Span, find_span
 from bot.vocabulary import Vocabulary, squash
@@ -765,9 +765,10 @@ class Lexicon:
         if entity not in entities:
             entities.append(entity)
 
-    @property
+    @cached_property
     def fuzzy_choices(self) -> dict[str, str]:
-        """Names worth correcting typos towards (cities, countries in the store, regions)."""
+        """Names worth correcting typos towards (cities, countries in the store, regions);
+        built once per vocabulary."""
         choices = {_spaced(k): k for k in self.vocab.cities}
         for code in self.vocab.countries:
             choices[_spaced(places.fold(places.country_name(code)))] = code

@@ -1,9 +1,10 @@
 """The names a question can use, built from the store and cached until the meetings change.
 
 Cities, countries, series, short names, organisations (hosts, funders, partners) and the words
-of titles and descriptions. The cache is rebuilt when a flush in this process touches a meeting
-(an SQLAlchemy event) and, for changes made by other processes, when `repo.data_version`
-changes (checked at most every `RECHECK_SECONDS`).
+of titles and descriptions (the `meeting_word` index). The cache is rebuilt when a flush in this
+process touches a meeting (an SQLAlchemy event) and, for changes made by other processes, when
+`subscriptions.meetings_version` (a one-row read) changes, checked at most every
+`RECHECK_SECONDS`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
-from storage import places, repo
-from storage.models import Meeting
+from storage import places, repo, subscriptions
+from storage import words as storage_words
+from storage.models import Meeting, MeetingWord
 
 RECHECK_SECONDS = 5.0
-WORD = re.compile(r"[a-z0-9]+")
 
 
 def squash(text: str) -> str:
@@ -52,21 +53,33 @@ def build(session: Session) -> Vocabulary:
     short_names = {squash(s): s for s in distinct(col(Meeting.short_name))}
     organisations: dict[str, str] = {}
     roles: dict[str, set[str]] = {}
-    words: set[str] = set()
-    for s in series.values():
-        words.update(WORD.findall(places.fold(s)))
-    rows = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
-        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners), col(Meeting.title))
+    role_field = col(MeetingWord.field).in_(storage_words.ROLES)
+    # the stored spelling of each organisation: the lists of one meeting that names it
+    one_each = (
+        select(func.min(MeetingWord.meeting_id))
+        .where(role_field)
+        .group_by(col(MeetingWord.field), col(MeetingWord.word))
     )
-    for hosts, funders, partners, title in rows:
-        words.update(WORD.findall(places.fold(title)))
-        for role, names in (("hosts", hosts), ("funders", funders), ("partners", partners)):
-            for name in names or []:
-                organisations[places.fold(name)] = name
-                roles.setdefault(name, set()).add(role)
-    for description in session.exec(select(col(Meeting.description)).distinct()):
-        if description:
-            words.update(WORD.findall(places.fold(description)))
+    spelling: dict[str, str] = {}
+    lists = session.exec(  # no DISTINCT: PostgreSQL has no equality for json
+        select(col(Meeting.hosts), col(Meeting.funders), col(Meeting.partners)).where(
+            col(Meeting.id).in_(one_each)
+        )
+    )
+    for row in lists:
+        for names in row:
+            spelling.update((storage_words.org_key(n), n) for n in names or [] if n)
+    pairs = session.exec(select(MeetingWord.field, MeetingWord.word).where(role_field).distinct())
+    for role, key in pairs:
+        name = spelling.get(key)
+        if name:
+            organisations[places.fold(name)] = name
+            roles.setdefault(name, set()).add(role)
+    words = session.exec(  # the word index's words (an index-only scan)
+        select(col(MeetingWord.word))
+        .where(col(MeetingWord.field).in_(storage_words.TEXT_FIELDS))
+        .distinct()
+    )
     return Vocabulary(
         cities=cities,
         countries=countries,
@@ -108,7 +121,7 @@ def vocabulary(session: Session, engine: Engine) -> Vocabulary:
     entry = _cache.get(key)
     if entry and entry.generation == _generation and now - entry.checked < RECHECK_SECONDS:
         return entry.vocabulary
-    version = repo.data_version(session)
+    version = subscriptions.meetings_version(session)
     if entry and entry.generation == _generation and entry.version == version:
         entry.checked = now
         return entry.vocabulary

@@ -29,6 +29,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=5000")
+            # 32 MiB of page cache (default 2 MiB): at 100,000 meetings an answer otherwise
+            # re-reads ~250 pages from the OS per question; with it, ~25
+            cur.execute("PRAGMA cache_size=-32768")
             cur.close()
 
         return engine

@@ -8,6 +8,7 @@ in the database has always been validated the same way. `Meeting` is the table;
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -266,11 +267,14 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         Index("ix_meeting_dates", "start_date", "end_date"),
         Index("ix_meeting_end", "end_date"),
-        # question answering: one equality filter, then a date range in date order
-        Index("ix_meeting_kind_start", "kind", "start_date"),
-        Index("ix_meeting_city_start", "city", "start_date"),
-        Index("ix_meeting_country_start", "country", "start_date"),
-        Index("ix_meeting_region_start", "region", "start_date"),
+        # question answering: one equality filter, then a date range in date order (the end
+        # date too, so "how many" counts read the index alone)
+        Index("ix_meeting_kind_start", "kind", "start_date", "end_date"),
+        Index("ix_meeting_city_start", "city", "start_date", "end_date"),
+        Index("ix_meeting_country_start", "country", "start_date", "end_date"),
+        Index("ix_meeting_region_start", "region", "start_date", "end_date"),
+        Index("ix_meeting_series_start", "series", "start_date", "end_date"),
+        Index("ix_meeting_ordinal", "ordinal"),  # "the third meeting of…": a handful of rows
         UniqueConstraint("uid", name="uq_meeting_uid"),
     )
 
@@ -703,3 +707,55 @@ class SlackEvent(SQLModel, table=True):
     id: int | None = SQLField(default=None, primary_key=True)
     event_id: str = SQLField(max_length=64)
     received_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+# --- the word index (question answering) -----------------------------------------------------
+
+
+class MeetingWord(SQLModel, table=True):
+    """One searchable word of a meeting (see storage.words): questions look words and
+    organisations up here through the (field, word) index instead of scanning meetings."""
+
+    __tablename__ = "meeting_word"
+    __table_args__ = (Index("ix_meeting_word_word", "field", "word", "meeting_id"),)
+
+    meeting_id: str = SQLField(
+        foreign_key="meeting.id", primary_key=True, ondelete="CASCADE", max_length=100
+    )
+    field: str = SQLField(primary_key=True, max_length=10)  # title|text|hosts|funders|partners
+    word: str = SQLField(primary_key=True, max_length=100)
+
+
+WORD_SOURCES = ("title", "series", "short_name", "description", "hosts", "funders", "partners")
+
+
+def write_words(connection: Any, meetings: list[Any], *, deleted: Sequence[str] = ()) -> None:
+    """Replace the `meeting_word` rows of `meetings` (and drop those of `deleted` ids)."""
+    from sqlalchemy import delete, insert
+
+    from storage.words import word_rows
+
+    table = MeetingWord.__table__  # type: ignore[attr-defined]
+    ids = [*(m["id"] if isinstance(m, dict) else m.id for m in meetings), *deleted]
+    for i in range(0, len(ids), 500):
+        connection.execute(delete(table).where(table.c.meeting_id.in_(ids[i : i + 500])))
+    rows = word_rows(meetings)
+    for i in range(0, len(rows), 5000):
+        connection.execute(insert(table), rows[i : i + 5000])
+
+
+@event.listens_for(Session, "after_flush")
+def _index_meeting_words(session: Session, _context: Any) -> None:
+    """Keep `meeting_word` in step with every ORM write to a meeting, in the same transaction."""
+    from sqlalchemy import inspect
+
+    changed = [o for o in session.new if isinstance(o, Meeting)]
+    for o in session.dirty:
+        if isinstance(o, Meeting):
+            attrs = inspect(o).attrs
+            if any(attrs[name].history.has_changes() for name in WORD_SOURCES):
+                changed.append(o)
+    deleted = [o.id for o in session.deleted if isinstance(o, Meeting)]
+    if changed or deleted:
+        write_words(session.connection(), changed, deleted=deleted)
+        session.info.pop("meeting_needles", None)  # storage.repo's lookups of this session

@@ -109,6 +109,8 @@ _COUNTRY_ALIASES = {
 
 def fold(text: str) -> str:
     """Lower-case, accents removed: 'São Paulo' and 'sao paulo' fold alike."""
+    if text.isascii():  # nothing to decompose (the common case, and much faster)
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
@@ -132,7 +134,9 @@ def country_code(name_or_code: str) -> str | None:
     return _country_index().get(fold(name_or_code))
 
 
+@cache
 def country_name(code: str) -> str:
+    """The usual English name of an alpha-2 code (the code itself when unknown)."""
     if code == "XK":
         return "Kosovo"
     c = pycountry.countries.get(alpha_2=code)

@@ -8,15 +8,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import String, cast, func, or_, union
+from sqlalchemy import func, or_, union
 from sqlmodel import Session, col, select
 
-from storage import places
+from storage import places, words
 from storage.models import (
     Deadline,
     DeadlineData,
     Meeting,
     MeetingData,
+    MeetingWord,
     Precision,
     Status,
     meeting_data,
@@ -357,11 +358,11 @@ class MeetingFilter:
     longest_days: int | None = None  # the longest meeting's span, to bound date scans
 
 
-def _json_has(column: Any, name: str) -> Any:
-    """A JSON list column contains `name` (text match on its JSON form; both backends)."""
-    import json
-
-    return cast(column, String).like(f"%{json.dumps(name)}%")
+NARROW_CAP = 400  # a condition met by at most this many meetings is looked up first
+# Above that, up to DRIVE_CAP matches are still read from the word index and sorted; more
+# matches than that are dense enough that walking the date (or kind, place) index and checking
+# each meeting finds a page of answers sooner.
+DRIVE_CAP = 2500
 
 
 def _place_arms(f: MeetingFilter) -> list[Any]:
@@ -376,44 +377,105 @@ def _place_arms(f: MeetingFilter) -> list[Any]:
     return arms or [None]
 
 
-def _conditions(f: MeetingFilter) -> list[Any]:
-    """Conditions on everything but the place and the dates."""
-    c: list[Any] = []
+@dataclass(frozen=True)
+class _Needle:
+    """A rare-looking condition: `ids` selects the meetings meeting it (on its own index);
+    `drive` is the condition that reads those ids first, `probe` the one checked per meeting."""
+
+    key: tuple[Any, ...]
+    ids: Any
+    drive: Any
+    probe: Any
+
+
+def _word_needle(key: tuple[Any, ...], match: list[Any]) -> _Needle:
+    ids = select(col(MeetingWord.meeting_id)).where(*match)
+    probe = (
+        select(col(MeetingWord.meeting_id))
+        .where(*match, col(MeetingWord.meeting_id) == col(Meeting.id))
+        .exists()
+    )
+    return _Needle(key, ids, col(Meeting.id).in_(ids), probe)
+
+
+def _word_match(word: str, fields: Sequence[str]) -> list[Any]:
+    """Meeting words starting with `word` in `fields` (an index range)."""
+    term = word.lower()[: words.MAX_WORD]
+    return [
+        col(MeetingWord.field).in_(list(fields)),
+        col(MeetingWord.word).between(term, words.prefix_upper(term)),
+    ]
+
+
+def _needles(f: MeetingFilter) -> list[_Needle]:
+    """The filter's conditions that usually pick few meetings: words, organisations, short
+    names and ordinals (see `_narrowed`)."""
+    out: list[_Needle] = []
+    for word in f.words:
+        out.append(_word_needle(("word", word), _word_match(word, words.TEXT_FIELDS)))
+    for word in f.title_words:
+        out.append(_word_needle(("title", word), _word_match(word, ("title",))))
+    if f.organisations:
+        keys = sorted({words.org_key(name) for name in f.organisations})
+        match = [col(MeetingWord.field).in_(list(f.org_roles)), col(MeetingWord.word).in_(keys)]
+        out.append(_word_needle(("org", *keys, "|", *f.org_roles), match))
+    columns: list[tuple[tuple[Any, ...], Any]] = []
+    if f.short_names:
+        columns.append((("short", *f.short_names), col(Meeting.short_name).in_(f.short_names)))
+    if f.ordinal is not None:
+        columns.append((("ordinal", f.ordinal), col(Meeting.ordinal) == f.ordinal))
+    for key, plain in columns:  # conditions on the meeting itself: the same either way
+        out.append(_Needle(key, select(col(Meeting.id)).where(plain), plain, plain))
+    return out
+
+
+def _narrowed(session: Session, f: MeetingFilter) -> tuple[list[Any], set[str] | None]:
+    """(conditions, ids): each needle is looked up on its own index, at most NARROW_CAP + 1
+    ids. Those met by few meetings are intersected into `ids` (the only meetings that can
+    match; None when no needle is that rare); the others become conditions, reading their
+    matches first when there are at most DRIVE_CAP, else checked per meeting.
+
+    Lookups are remembered for the session (one question asks several queries)."""
+    memo: dict[Any, set[str] | str] = session.info.setdefault("meeting_needles", {})
+    conditions: list[Any] = []
+    ids: set[str] | None = None
+    for needle in _needles(f):
+        if needle.key not in memo:
+            looked_up = set(session.exec(needle.ids.distinct().limit(NARROW_CAP + 1)))
+            if len(looked_up) <= NARROW_CAP:
+                memo[needle.key] = looked_up
+            else:
+                counted = select(func.count()).select_from(
+                    needle.ids.limit(DRIVE_CAP + 1).subquery()
+                )
+                many = int(session.exec(counted).one()) > DRIVE_CAP
+                memo[needle.key] = "probe" if many else "drive"
+        found = memo[needle.key]
+        if found == "probe":
+            conditions.append(needle.probe)
+        elif found == "drive":
+            conditions.append(needle.drive)
+        else:
+            assert isinstance(found, set)
+            ids = set(found) if ids is None else ids & found
+    return conditions, ids
+
+
+def _conditions(session: Session, f: MeetingFilter) -> list[Any] | None:
+    """Conditions on everything but the place and the dates; None when nothing can match."""
+    c, ids = _narrowed(session, f)
+    if ids is not None:
+        if not ids:
+            return None
+        c.append(col(Meeting.id).in_(sorted(ids)))
     if f.kinds:
         c.append(col(Meeting.kind).in_(list(f.kinds)))
     if f.series:
         c.append(col(Meeting.series).in_(list(f.series)))
-    if f.short_names:
-        c.append(col(Meeting.short_name).in_(list(f.short_names)))
-    if f.ordinal is not None:
-        c.append(col(Meeting.ordinal) == f.ordinal)
     if f.online is not None:
         c.append(col(Meeting.online) == f.online)
     if f.statuses:
         c.append(col(Meeting.status).in_(list(f.statuses)))
-    if f.organisations:
-        columns = {"hosts": Meeting.hosts, "funders": Meeting.funders, "partners": Meeting.partners}
-        c.append(
-            or_(*[_json_has(columns[r], name) for r in f.org_roles for name in f.organisations])
-        )
-    for word in f.words:
-        like = f"%{word.lower()}%"
-        c.append(
-            or_(
-                func.lower(col(Meeting.title)).like(like),
-                func.lower(col(Meeting.series)).like(like),
-                func.lower(col(Meeting.short_name)).like(like),
-                func.lower(col(Meeting.description)).like(like),
-            )
-        )
-    for word in f.title_words:
-        starts = [f"{word.lower()}%", f"% {word.lower()}%", f"%-{word.lower()}%"]
-        c.append(
-            or_(
-                *[func.lower(col(Meeting.title)).like(s) for s in starts],
-                *[func.lower(col(Meeting.series)).like(s) for s in starts],
-            )
-        )
     return c
 
 
@@ -447,58 +509,73 @@ def _undated(f: MeetingFilter) -> list[Any] | None:
     return c
 
 
+def _by_ids(session: Session, ids: list[str]) -> list[Meeting]:
+    """Full rows of `ids`, in that order."""
+    if not ids:
+        return []
+    rows = {m.id: m for m in session.exec(select(Meeting).where(col(Meeting.id).in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def find_meetings(
     session: Session, *, where: MeetingFilter, newest_first: bool = False, limit: int = 50
 ) -> list[Meeting]:
     """Meetings matching `where`: soonest first (or latest first), undated ones last.
 
-    Each place alternative is its own query (so each uses its (column, start_date) index),
-    merged here; every query is limited.
+    Rare conditions (words, organisations, short names, ordinals) are looked up first and
+    the query then reads only those meetings; each place alternative is its own query (so each
+    uses its (column, start_date) index) reading ids and dates only, merged here, and then the
+    full rows of the merged page are read; every query is limited.
     """
-    common = _conditions(where)
+    common = _conditions(session, where)
+    if common is None:
+        return []
     start = col(Meeting.start_date)
     order = (start.desc(), col(Meeting.id)) if newest_first else (start, col(Meeting.id))
     arms = _place_arms(where)
-    dated: dict[str, Meeting] = {}
+    several = len(arms) > 1  # read the ids first, so no row is read twice or in vain
+    columns: Any = (col(Meeting.id), start) if several else (Meeting,)
+    dated: dict[str, Any] = {}
     for arm in arms:
         conditions = [*common, *_dated(where), *([arm] if arm is not None else [])]
-        query = select(Meeting).where(*conditions).order_by(*order).limit(limit)
-        if where.short_names:  # a short name picks a handful of rows; SQLite's stats miss that
-            query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
-        for m in session.exec(query):
-            dated[m.id] = m
-    found = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
+        query = select(*columns).where(*conditions).order_by(*order).limit(limit)
+        for row in session.exec(query):
+            dated[row.id] = row
+    page = sorted(dated.values(), key=lambda m: (m.start_date or date.min, m.id))
     if newest_first:
-        found.sort(key=lambda m: m.start_date or date.min, reverse=True)
-    found = found[:limit]
+        page.sort(key=lambda m: m.start_date or date.min, reverse=True)
+    page = page[:limit]
     undated = _undated(where)
-    if len(found) < limit and undated is not None:
-        rest: dict[str, Meeting] = {}
+    if len(page) < limit and undated is not None:
+        rest: dict[str, Any] = {}
         for arm in arms:
             conditions = [*common, *undated, *([arm] if arm is not None else [])]
-            query = select(Meeting).where(*conditions).order_by(col(Meeting.id)).limit(limit)
-            if where.short_names:
-                query = query.with_hint(Meeting, "INDEXED BY ix_meeting_short_name", "sqlite")
-            rest.update((m.id, m) for m in session.exec(query))
-        found.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(found)])
-    return found
+            query = select(*columns).where(*conditions).order_by(col(Meeting.id)).limit(limit)
+            rest.update((row.id, row) for row in session.exec(query))
+        page.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(page)])
+    return _by_ids(session, [row.id for row in page]) if several else page
 
 
 def count_where(session: Session, *, where: MeetingFilter) -> int:
-    """How many meetings match `where` (place alternatives counted once)."""
-    common = _conditions(where)
-    selects = []
+    """How many meetings match `where` (place alternatives counted once). Dated and undated
+    meetings are counted apart (they never overlap), each with one index range per place."""
+    common = _conditions(session, where)
+    if common is None:
+        return 0
+    total = 0
     for dates in (_dated(where), _undated(where)):
         if dates is None:
             continue
-        for arm in _place_arms(where):
-            conditions = [*common, *dates, *([arm] if arm is not None else [])]
-            selects.append(select(col(Meeting.id)).where(*conditions))
-    if len(selects) == 1:
-        query = select(func.count()).select_from(selects[0].subquery())
-    else:
-        query = select(func.count()).select_from(union(*selects).subquery())
-    return int(session.exec(query).one())
+        arms = [
+            [*common, *dates, *([arm] if arm is not None else [])] for arm in _place_arms(where)
+        ]
+        if len(arms) == 1:
+            query = select(func.count()).select_from(Meeting).where(*arms[0])
+        else:
+            selects = [select(col(Meeting.id)).where(*conditions) for conditions in arms]
+            query = select(func.count()).select_from(union(*selects).subquery())
+        total += int(session.exec(query).one())
+    return total
 
 
 def refresh_statistics(engine: Any) -> None:
@@ -507,6 +584,7 @@ def refresh_statistics(engine: Any) -> None:
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE meeting")
+            conn.exec_driver_sql("ANALYZE meeting_word")
 
 
 def longest_meeting_days(session: Session) -> int:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar
-
 from storage.importers import ImportFormatError, Row
 from storage.models import slugify
 
@@ -42,6 +40,8 @@ def _event_lines(text: str) -> list[int]:
 
 def read_rows(text: str) -> list[Row]:
     try:
+        from icalendar import Calendar  # loads slowly: only when reading a file
+
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as e:
         raise ImportFormatError(1, f"not a valid iCalendar file: {e}") from None

@@ -1,0 +1,65 @@
+"""The searchable words of a meeting, for the `meeting_word` index (see storage.models).
+
+A question's words ("financing", "dental amalgam", "subregional") and organisations are then
+indexed lookups on SQLite and PostgreSQL alike, not a LIKE over every meeting's text. Words are
+folded (lower case, no accents) runs of letters and digits; a word of the title or series is
+stored under field "title", one only in the short name or description under "text", and each
+host, funder and partner's folded name whole under its role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from storage import places
+
+WORD = re.compile(r"[a-z0-9]+")
+MAX_WORD = 40  # longer words are stored cut; a prefix search cuts its word the same way
+MAX_NAME = 100
+SKIP = frozenset({"the", "and", "for", "with", "from"})  # questions never search for these
+TEXT_FIELDS = ("title", "text")
+ROLES = ("hosts", "funders", "partners")
+
+
+def words_in(text: str | None) -> set[str]:
+    """The indexed words of one text."""
+    if not text:
+        return set()
+    return {w[:MAX_WORD] for w in WORD.findall(places.fold(text)) if len(w) >= 3 and w not in SKIP}
+
+
+def org_key(name: str) -> str:
+    """How an organisation's name is stored and looked up."""
+    return places.fold(name)[:MAX_NAME]
+
+
+def meeting_words(meeting: Mapping[str, Any] | Any) -> set[tuple[str, str]]:
+    """(field, word) pairs of a meeting, given as a row mapping or a `Meeting`."""
+
+    def get(name: str) -> Any:
+        return meeting.get(name) if isinstance(meeting, Mapping) else getattr(meeting, name)
+
+    title = words_in(get("title")) | words_in(get("series"))
+    text = (words_in(get("short_name")) | words_in(get("description"))) - title
+    pairs = {("title", w) for w in title} | {("text", w) for w in text}
+    for role in ROLES:
+        pairs.update((role, org_key(name)) for name in get(role) or [] if name)
+    return pairs
+
+
+def word_rows(meetings: Iterable[Mapping[str, Any] | Any]) -> list[dict[str, str]]:
+    """`meeting_word` rows for meetings (mappings or `Meeting`s with an `id`)."""
+    rows: list[dict[str, str]] = []
+    for m in meetings:
+        meeting_id = m["id"] if isinstance(m, Mapping) else m.id
+        rows.extend({"meeting_id": meeting_id, "field": f, "word": w} for f, w in meeting_words(m))
+    return rows
+
+
+def prefix_upper(word: str) -> str:
+    """The upper bound of a prefix range: every stored word starting with `word` lies in
+    [word, prefix_upper(word)], in byte order and in PostgreSQL's linguistic collations (the
+    words hold only a–z and 0–9)."""
+    return word + "z" * MAX_WORD

@@ -1,0 +1,153 @@
+"""The word index (meeting_word) follows every meeting write, and questions' rare conditions are
+looked up through it: same answers whether a condition is looked up first or checked in place."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, select
+
+from storage import db, repo
+from storage.models import Meeting, MeetingData, MeetingWord
+from storage.words import meeting_words, prefix_upper, words_in
+
+NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
+
+
+def _words(session: Session, meeting_id: str) -> set[tuple[str, str]]:
+    rows = session.exec(select(MeetingWord).where(MeetingWord.meeting_id == meeting_id))
+    return {(w.field, w.word) for w in rows}
+
+
+def _add(session: Session, **fields: object) -> Meeting:
+    meeting, _ = repo.upsert_meeting(session, data=MeetingData.model_validate(fields), now=NOW)
+    session.flush()
+    return meeting
+
+
+def test_words_are_folded_runs_of_letters_and_digits() -> None:
+    assert words_in("Sub-regional Workshop on Dental AMALGAM (São Paulo) & the INC7") == {
+        "sub", "regional", "workshop", "dental", "amalgam", "sao", "paulo", "inc7",
+    }  # fmt: skip
+    pairs = meeting_words(
+        {"title": "Workshop on financing", "series": None, "short_name": "FIN1",
+         "description": "Financing and workshop costs", "hosts": ["Brazil"],
+         "funders": ["European Union"], "partners": []}
+    )  # fmt: skip
+    assert ("title", "financing") in pairs and ("text", "financing") not in pairs
+    assert {("text", "fin1"), ("text", "costs"), ("hosts", "brazil")} <= pairs
+    assert ("funders", "european union") in pairs
+
+
+def test_prefix_range_holds_exactly_the_words_that_start_so() -> None:
+    upper = prefix_upper("amalgam")
+    assert "amalgam" <= "amalgams" <= upper and "amalgam" <= "amalgam2" <= upper
+    assert not ("amalgam" <= "amalgan" <= upper) and not ("amalgam" <= "amalga" <= upper)
+
+
+def test_index_follows_inserts_updates_and_deletes(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        _add(session, id="fin", title="Working group on financing", funders=["Sweden"],
+             description="Second meeting", start="2016-03-01", city="Geneva")  # fmt: skip
+        assert {("title", "financing"), ("text", "second"), ("funders", "sweden")} <= _words(
+            session, "fin"
+        )
+    with db.session_scope(engine) as session:
+        _add(session, id="fin", title="Working group on reporting", funders=["Norway"],
+             description="Second meeting", start="2016-03-01", city="Geneva")  # fmt: skip
+        found = _words(session, "fin")
+        assert ("title", "reporting") in found and ("title", "financing") not in found
+        assert ("funders", "norway") in found and ("funders", "sweden") not in found
+    with db.session_scope(engine) as session:
+        repo.cancel_meeting(session, meeting_id="fin", now=NOW)  # no word changes: rows stay
+        session.flush()
+        assert ("title", "reporting") in _words(session, "fin")
+    with db.session_scope(engine) as session:
+        session.delete(session.get(Meeting, "fin"))
+        session.flush()
+        assert _words(session, "fin") == set()
+
+
+def _store(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        for i in range(6):
+            _add(session, id=f"amalgam-{i}", title=f"Workshop on dental amalgams {i}",
+                 kind="workshop", start=f"201{i}-05-02", city="Nairobi")  # fmt: skip
+        _add(session, id="sub", title="Subregional workshop on waste", kind="workshop",
+             start="2016-02-02", city="Lusaka", description="Also on amalgam")  # fmt: skip
+        _add(session, id="funded", title="Regional meeting", kind="regional_meeting",
+             start="2016-01-11", city="Jakarta", funders=["Switzerland"])  # fmt: skip
+        _add(session, id="inc7", title="Seventh session", short_name="INC7", kind="session",
+             country="Jordan", series="INC", ordinal=7)  # fmt: skip
+
+
+CASES = [
+    (repo.MeetingFilter(words=("amalgam",)), [*(f"amalgam-{i}" for i in range(6)), "sub"]),
+    (repo.MeetingFilter(words=("amalgam", "waste")), ["sub"]),
+    (repo.MeetingFilter(words=("amalgam",), title_words=("subregional",)), ["sub"]),
+    (repo.MeetingFilter(words=("amalgam",), cities=("Lusaka",)), ["sub"]),
+    (
+        repo.MeetingFilter(words=("amalgam",), start=date(2013, 1, 1), end=date(2014, 12, 31)),
+        ["amalgam-3", "amalgam-4"],
+    ),
+    (repo.MeetingFilter(words=("nowhere",)), []),
+    (repo.MeetingFilter(organisations=("Switzerland",), org_roles=("funders",)), ["funded"]),
+    (repo.MeetingFilter(organisations=("Switzerland",), org_roles=("hosts",)), []),
+    (repo.MeetingFilter(short_names=("INC7",)), ["inc7"]),
+    (repo.MeetingFilter(ordinal=7, kinds=("session",)), ["inc7"]),
+    (repo.MeetingFilter(ordinal=7, kinds=("workshop",)), []),
+]
+
+
+@pytest.mark.parametrize(
+    ("narrow", "drive"),
+    [(400, 2500), (1, 2500), (1, 1)],  # ids looked up first | words read first | probed
+)
+def test_rare_and_common_conditions_find_the_same_meetings(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, narrow: int, drive: int
+) -> None:
+    monkeypatch.setattr(repo, "NARROW_CAP", narrow)
+    monkeypatch.setattr(repo, "DRIVE_CAP", drive)
+    _store(engine)
+    with Session(engine) as session:
+        for where, expected in CASES:
+            found = repo.find_meetings(session, where=where, limit=50)
+            assert sorted(m.id for m in found) == sorted(expected), where
+            assert repo.count_where(session, where=where) == len(expected), where
+
+
+def test_lookups_are_forgotten_when_meetings_change(engine: Engine) -> None:
+    _store(engine)
+    where = repo.MeetingFilter(words=("mercury",))
+    with db.session_scope(engine) as session:
+        assert repo.find_meetings(session, where=where) == []
+        _add(session, id="hg", title="Mercury trade workshop", start="2016-04-04", city="Bonn")
+        assert [m.id for m in repo.find_meetings(session, where=where)] == ["hg"]
+
+
+def test_migration_backfills_the_words_of_stored_meetings(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    try:
+        db.upgrade(engine, "0004_teams")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO meeting (id, uid, sequence, title, kind, status, precision,"
+                    " online, hosts, funders, partners, description, created_at, updated_at)"
+                    " VALUES ('old', 'old@secbot', 0, 'Bureau meeting on mercury', 'bureau',"
+                    " 'planned', 'unknown', false, '[\"Japan\"]', '[]', '[]', 'Kumamoto',"
+                    " :now, :now)"
+                ),
+                {"now": NOW},
+            )
+        db.upgrade(engine)
+        with Session(engine) as session:
+            found = _words(session, "old")
+            assert {("title", "mercury"), ("text", "kumamoto"), ("hosts", "japan")} <= found
+            where = repo.MeetingFilter(words=("kumamoto",))
+            assert [m.id for m in repo.find_meetings(session, where=where)] == ["old"]
+            assert session.exec(select(col(Meeting.id))).all() == ["old"]
+    finally:
+        engine.dispose()
