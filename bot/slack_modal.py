@@ -64,6 +64,19 @@ def _current(meeting: Meeting | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = True
+) -> dict[str, Any]:
+    """One labelled input block of the modal."""
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+        "optional": optional,
+    }
+
+
 def meeting_modal(meeting: Meeting | None) -> dict[str, Any]:
     """The modal for `views.open`: empty for Add, filled in for Edit."""
     current = _current(meeting)
@@ -76,58 +89,28 @@ def meeting_modal(meeting: Meeting | None) -> dict[str, Any]:
             element["multiline"] = True
         if block_id in current:
             element["initial_value"] = current[block_id]
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": block_id,
-                "label": {"type": "plain_text", "text": label},
-                "element": element,
-                "optional": block_id != "title",
-            }
-        )
+        blocks.append(_input(block_id, label, element, optional=block_id != "title"))
     for block_id, enum, default in (
         ("kind", Kind, meeting.kind if meeting else Kind.other.value),
         ("status", Status, meeting.status if meeting else Status.planned.value),
     ):
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": block_id,
-                "label": {"type": "plain_text", "text": block_id.title()},
-                "element": {
-                    "type": "static_select",
-                    "action_id": VALUE,
-                    "options": [_option(v.value) for v in enum],
-                    "initial_option": _option(default),
-                },
-            }
-        )
+        select = {
+            "type": "static_select",
+            "action_id": VALUE,
+            "options": [_option(v.value) for v in enum],
+            "initial_option": _option(default),
+        }
+        blocks.append(_input(block_id, block_id.title(), select, optional=False))
     for block_id, label in TIME_FIELDS:
         element = {"type": "timepicker", "action_id": VALUE}
         if block_id in current:
             element["initial_time"] = current[block_id]
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": block_id,
-                "label": {"type": "plain_text", "text": label},
-                "element": element,
-                "optional": True,
-            }
-        )
+        blocks.append(_input(block_id, label, element))
     online = {"text": {"type": "plain_text", "text": "Online"}, "value": "online"}
     checkbox: dict[str, Any] = {"type": "checkboxes", "action_id": VALUE, "options": [online]}
     if meeting and meeting.online:
         checkbox["initial_options"] = [online]
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": "online",
-            "label": {"type": "plain_text", "text": "Online"},
-            "element": checkbox,
-            "optional": True,
-        }
-    )
+    blocks.append(_input("online", "Online", checkbox))
     title = "Edit meeting" if meeting else "Add meeting"
     return {
         "type": "modal",
