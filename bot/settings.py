@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("data")
+SLACK_API_URL = "https://slack.com/api/"
 
 
 class Settings(BaseSettings):
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
     )
     # --- Slack (issue 4): Web API base URL (tests point it at a fake) and the admins
     slack_api_url: str = Field(
-        default="https://slack.com/api/", description="Slack Web API base URL (with trailing /)"
+        default=SLACK_API_URL, description="Slack Web API base URL (with trailing /)"
     )
     admins: str = Field(default="", description="comma-separated Slack user ids of admins")
 
@@ -122,7 +123,7 @@ class Settings(BaseSettings):
     def _api_base(cls, v: object) -> object:
         """Empty means Slack's own API; slack-sdk needs the trailing slash."""
         if not v:
-            return "https://slack.com/api/"
+            return SLACK_API_URL
         return v if str(v).endswith("/") else f"{v}/"
 
     @field_validator("database_url")

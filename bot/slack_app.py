@@ -37,7 +37,6 @@ from storage import places, slack_events
 
 log = logging.getLogger("secbot.slack")
 
-DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 FORGET_EVENTS_AFTER = timedelta(days=7)
 HOW_TO_CONNECT = (
@@ -61,12 +60,6 @@ async def slack_events_endpoint(request: Request) -> Response:
     return await handler.handle(request)
 
 
-def api_url(settings_url: str | None) -> str:
-    """The Web API base URL with the trailing slash slack-sdk needs."""
-    url = settings_url or DEFAULT_API_URL
-    return url if url.endswith("/") else url + "/"
-
-
 def retry_handlers() -> list[Any]:
     return [
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -85,7 +78,7 @@ def build_slack_app(
     settings = runtime.settings
     client = AsyncWebClient(
         token=settings.slack_bot_token,
-        base_url=api_url(settings.slack_api_url),
+        base_url=settings.slack_api_url,  # settings add the trailing / slack-sdk needs
         session=session,
         retry_handlers=retry_handlers(),
     )
