@@ -384,11 +384,13 @@ KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
+def _first_rule(rules: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    """The name of the first rule whose pattern occurs in `text`."""
+    return next((name for name, pattern in rules if pattern.search(text)), None)
+
+
 def kind_of(text: str) -> str | None:
-    for kind, pattern in KIND_RULES:
-        if pattern.search(text):
-            return kind
-    return None
+    return _first_rule(KIND_RULES, text)
 
 
 # ---------------------------------------------------------------------------- status
@@ -413,10 +415,7 @@ _STATUS_RULES = [
 
 
 def status_of(text: str) -> str | None:
-    for status, pattern in _STATUS_RULES:
-        if pattern.search(text):
-            return status
-    return None
+    return _first_rule(_STATUS_RULES, text)
 
 
 # ---------------------------------------------------------------------------- hosts, funders
