@@ -83,6 +83,19 @@ def _touch(session: Session, *, subscriber: str, now: datetime) -> None:
 # --- subscriptions ---------------------------------------------------------------------------
 
 
+def _find(
+    session: Session, *, subscriber: str, target_kind: TargetKind, target: str
+) -> Subscription | None:
+    """The subscriber's row for that target, if they follow it."""
+    return session.exec(
+        select(Subscription).where(
+            Subscription.subscriber == subscriber,
+            Subscription.target_kind == target_kind.value,
+            Subscription.target == target,
+        )
+    ).first()
+
+
 def subscribe(
     session: Session,
     *,
@@ -93,13 +106,7 @@ def subscribe(
     alarm_minutes: int | None = None,
 ) -> tuple[Subscription, bool]:
     """Follow a target (idempotent); returns (row, created). An alarm given updates the row."""
-    row = session.exec(
-        select(Subscription).where(
-            Subscription.subscriber == subscriber,
-            Subscription.target_kind == target_kind.value,
-            Subscription.target == target,
-        )
-    ).first()
+    row = _find(session, subscriber=subscriber, target_kind=target_kind, target=target)
     created = row is None
     if row is None:
         row = Subscription(
@@ -118,13 +125,7 @@ def subscribe(
 def unsubscribe(
     session: Session, *, subscriber: str, target_kind: TargetKind, target: str, now: datetime
 ) -> bool:
-    row = session.exec(
-        select(Subscription).where(
-            Subscription.subscriber == subscriber,
-            Subscription.target_kind == target_kind.value,
-            Subscription.target == target,
-        )
-    ).first()
+    row = _find(session, subscriber=subscriber, target_kind=target_kind, target=target)
     if row is None:
         return False
     session.delete(row)
