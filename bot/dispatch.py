@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy import Engine, and_, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
@@ -139,6 +139,7 @@ def claim(
                 update(Delivery)
                 .where(col(Delivery.id) == row.id, _claimable(now, policy.lease))
                 .values(state=DeliveryState.skipped.value, reason=TOO_LATE, updated_at=now)
+                .execution_options(synchronize_session=False)
             )
             if changed.rowcount:  # type: ignore[attr-defined]
                 skipped[row.id] = TOO_LATE
@@ -154,15 +155,16 @@ def claim(
                     attempts=Delivery.attempts + 1,
                     updated_at=now,
                 )
+                .execution_options(synchronize_session=False)  # read back below
             )
         session.commit()
         if not ids:
             return [], skipped
         claimed = list(
             session.exec(
-                select(Delivery).where(
-                    Delivery.claimed_by == token, Delivery.state == DeliveryState.sending
-                )
+                select(Delivery)
+                .where(Delivery.claimed_by == token, Delivery.state == DeliveryState.sending)
+                .execution_options(populate_existing=True)
             )
         )
         meeting_ids = {r.meeting_id for r in claimed}
@@ -214,31 +216,54 @@ def _invitation_values(o: Outcome) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+def _held(conn: Any, outcomes: Sequence[Outcome]) -> set[int]:
+    """Ids of the outcomes' rows still claimed by the claim that sent them (PostgreSQL: locked
+    until the commit, so the UPDATE below sees the same)."""
+    query = select(Delivery.id, Delivery.claimed_by).where(
+        col(Delivery.id).in_([o.row.id for o in outcomes]),
+        col(Delivery.state) == DeliveryState.sending,
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    claims = {o.row.id: o.row.claimed_by for o in outcomes}
+    return {row_id for row_id, by in conn.execute(query) if claims.get(row_id) == by}
+
+
+def _outcome_values(o: Outcome) -> dict[str, Any]:
+    sent = o.result.outcome == "sent"
+    return {
+        "b_id": o.row.id, "b_claimed_by": o.row.claimed_by, "attempts": o.attempts,
+        "updated_at": o.now, "sent_at": o.now if sent else None,
+        "state": (DeliveryState.sent if sent else DeliveryState.failed).value,
+        "last_error": None if sent else (o.result.error or o.result.outcome)[:500],
+    }  # fmt: skip
+
+
+MARKED = ("state", "sent_at", "attempts", "last_error", "updated_at")
+_MARK = (
+    update(Delivery)
+    .where(
+        col(Delivery.id) == bindparam("b_id"),
+        col(Delivery.claimed_by) == bindparam("b_claimed_by"),
+        col(Delivery.state) == DeliveryState.sending,
+    )
+    .values({name: bindparam(name) for name in MARKED})
+)
+
+
 def mark(engine: Engine, outcomes: Sequence[Outcome]) -> list[bool]:
-    """Record sends' outcomes on rows we still hold, in one transaction; for each, False if
-    our claim was taken over meanwhile. E-mail notices also update their invitation (the
-    SEQUENCE the invitee has, or the error)."""
-    kept: list[bool] = []
+    """Record sends' outcomes on rows we still hold, in one transaction and one executemany;
+    for each, False if our claim was taken over meanwhile. E-mail notices also update their
+    invitation (the SEQUENCE the invitee has, or the error)."""
     with engine.begin() as conn:
-        for o in outcomes:
-            values: dict[str, Any] = {"updated_at": o.now, "attempts": o.attempts}
-            if o.result.outcome == "sent":
-                values.update(state=DeliveryState.sent.value, sent_at=o.now, last_error=None)
-            else:
-                error = (o.result.error or o.result.outcome)[:500]
-                values.update(state=DeliveryState.failed.value, last_error=error)
-            changed = conn.execute(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == o.row.id,
-                    col(Delivery.claimed_by) == o.row.claimed_by,
-                    col(Delivery.state) == DeliveryState.sending,
-                )
-                .values(**values)
-            )
-            kept.append(bool(changed.rowcount))
+        held = _held(conn, outcomes)
+        kept = [o.row.id in held for o in outcomes]
+        ours = [o for o, k in zip(outcomes, kept, strict=True) if k]
+        if ours:
+            conn.execute(_MARK, [_outcome_values(o) for o in ours])
+        for o in ours:
             invitation = _invitation_values(o)
-            if changed.rowcount and invitation:
+            if invitation:
                 conn.execute(
                     update(Invitation)
                     .where(
@@ -328,24 +353,37 @@ class Dispatcher:
         return ceiling * (0.5 + 0.5 * self.jitter())
 
     async def run_due(self) -> DispatchReport:
-        """Claim and send batch after batch until nothing is due."""
+        """Claim and send batch after batch until nothing is due. The next batch is claimed
+        while the current one is being sent, so the database round trips overlap the sends."""
         report = DispatchReport()
-        while True:
-            now = self.clock.now()
-            batch, skipped = await asyncio.to_thread(
-                claim,
-                self.engine,
-                now=now,
-                policy=self.policy,
-                worker=self.worker,
-                only=self.only,
-            )
-            report.skipped.update(skipped)
-            if not batch:
-                if skipped:
-                    continue
-                return report
-            await asyncio.gather(*(self._deliver(row, msg, report) for row, msg in batch))
+        claiming = asyncio.ensure_future(self._claim())
+        sending: list[asyncio.Future[list[None]]] = []
+        try:
+            while True:
+                batch, skipped = await claiming
+                report.skipped.update(skipped)
+                if not batch and not skipped:
+                    break
+                claiming = asyncio.ensure_future(self._claim())
+                sending.append(
+                    asyncio.gather(*(self._deliver(row, msg, report) for row, msg in batch))
+                )
+                if len(sending) > 1:  # at most one batch waiting behind the one in flight
+                    await sending.pop(0)
+            await asyncio.gather(*sending)
+        finally:
+            claiming.cancel()
+        return report
+
+    async def _claim(self) -> tuple[list[tuple[Delivery, Message]], dict[int, str]]:
+        return await asyncio.to_thread(
+            claim,
+            self.engine,
+            now=self.clock.now(),
+            policy=self.policy,
+            worker=self.worker,
+            only=self.only,
+        )
 
     async def _deliver(self, row: Delivery, message: Message, report: DispatchReport) -> None:
         assert row.id is not None

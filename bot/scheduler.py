@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import reminders
@@ -59,15 +61,17 @@ class ReminderScheduler:
         self._wake_in(0.2)
 
     def _wake_in(self, seconds: float) -> None:
+        """(Re)set the one-shot `wake` job. APScheduler runs on the wall clock, so the delay
+        measured on secbot's clock becomes a wall-clock date."""
+        run_date = datetime.now(UTC) + timedelta(seconds=max(seconds, 0.0))
         self.scheduler.add_job(
-            self.tick, IntervalTrigger(seconds=max(seconds, 0.001)), id="wake",
-            replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=None,
+            self.tick, DateTrigger(run_date=run_date), id="wake",
+            replace_existing=True, misfire_grace_time=None,
         )  # fmt: skip
 
     async def tick(self) -> None:
         """Send what is due; then set `wake` for the next due row. Re-entrant calls fold into
         one more round of the running tick."""
-        self._drop_wake()  # `wake` is one-shot: the tick sets the next one when done
         if self._lock.locked():
             self._again = True
             return
@@ -99,7 +103,7 @@ class ReminderScheduler:
         if delay > self.safety_interval:
             self._drop_wake()  # the safety job comes first
             return
-        self._wake_in(max(delay, 0.0) + 0.001)
+        self._wake_in(delay)
 
     def _drop_wake(self) -> None:
         if self.scheduler.get_job("wake"):
