@@ -1,8 +1,9 @@
 """Calendar feeds over HTTP: the public feed, one meeting, and a person's private feed.
 
 Responses carry a strong ETag and Last-Modified; a client that sends back either validator
-for unchanged data gets 304 with no body. Bodies come from a per-app `FeedCache`, so a feed is
-rebuilt only when its data changed.
+for unchanged data gets 304 with no body. Clients that accept gzip (calendar apps do) get the
+compressed copy built with the feed, under its own ETag. Bodies come from a per-app
+`FeedCache`, so a feed is rebuilt only when its data changed.
 """
 
 from __future__ import annotations
@@ -27,12 +28,26 @@ def http_date(moment: datetime) -> str:
     return format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
+def accepts_gzip(request: Request) -> bool:
+    """Whether Accept-Encoding allows gzip (a q of 0 refuses it)."""
+    for item in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = item.partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
 def not_modified(request: Request, version: feeds.Version) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
+    """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since. Either
+    representation's ETag validates: both stand for the same data."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = {t.strip() for t in if_none_match.split(",")}
-        return "*" in tags or version.etag in tags
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or version.etag in tags or version.gzip_etag in tags
     since = request.headers.get("if-modified-since")
     if since:
         try:
@@ -45,11 +60,12 @@ def not_modified(request: Request, version: feeds.Version) -> bool:
     return False
 
 
-def _headers(version: feeds.Version, cache_control: str) -> dict[str, str]:
+def _headers(version: feeds.Version, cache_control: str, *, gzipped: bool) -> dict[str, str]:
     return {
-        "ETag": version.etag,
+        "ETag": version.gzip_etag if gzipped else version.etag,
         "Last-Modified": http_date(version.last_modified),
         "Cache-Control": cache_control,
+        "Vary": "Accept-Encoding",
     }
 
 
@@ -70,11 +86,15 @@ def router() -> APIRouter:
         cache_control: str,
         filename: str,
     ) -> Response:
-        headers = _headers(version, cache_control)
+        gzipped = accepts_gzip(request)
+        headers = _headers(version, cache_control, gzipped=gzipped)
         if not_modified(request, version):
             return Response(status_code=304, headers=headers)
         feed = cache.get(version, build)
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+            return Response(feed.gzipped, media_type=MEDIA_TYPE, headers=headers)
         return Response(feed.body, media_type=MEDIA_TYPE, headers=headers)
 
     @api.get("/calendar.ics")

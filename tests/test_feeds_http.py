@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -85,6 +86,24 @@ def test_public_feed_filters_combine(client: httpx.Client) -> None:
     assert uids(series.content) == {"nairobi-workshop-2016@secbot"}
     assert "Africa" in Calendar.from_ical(africa.content)["X-WR-CALNAME"]
     assert africa.headers["etag"] != both.headers["etag"]
+
+
+def test_gzip_when_accepted_with_its_own_etag(client: httpx.Client) -> None:
+    plain = client.get("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    with client.stream("GET", "/calendar.ics", headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+        assert r.headers["content-encoding"] == "gzip"
+        gz_etag = r.headers["etag"]
+    assert gzip.decompress(raw) == plain.content and len(raw) < len(plain.content)
+    assert plain.headers["vary"] == "Accept-Encoding"
+    assert gz_etag != plain.headers["etag"] and not gz_etag.startswith("W/")
+    refused = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers
+    # either representation's tag validates the same data, whatever encoding is asked for now
+    for tag in (gz_etag, plain.headers["etag"], f"W/{gz_etag}"):
+        again = client.get("/calendar.ics", headers={"If-None-Match": tag})
+        assert again.status_code == 304, tag
 
 
 def test_bad_filter_is_a_clear_400(client: httpx.Client) -> None:
