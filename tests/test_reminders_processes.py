@@ -83,7 +83,7 @@ def all_sent(engine: Engine, n: int) -> Callable[[], bool]:
     return lambda: states(engine).get("sent", 0) == n
 
 
-@pytest.mark.parametrize("n", [2000])
+@pytest.mark.parametrize("n", [10_000])
 def test_kill_9_mid_fan_out_then_restart_sends_everything_once(tmp_path: Path, n: int) -> None:
     url = f"sqlite:///{tmp_path / 'secbot.db'}"
     engine = _engine(url)
