@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 
 from sqlmodel import Session
 
 from bot import render_text as rt
-from bot.understand import Query
+from bot.understand import CONTINENTS, EXTRA_REGIONS, STOPWORDS, Query, _stem
 from storage import places, repo
 from storage.models import Deadline, Meeting
 
@@ -147,6 +148,41 @@ def _term_score(q: Query, m: Meeting) -> float:
     return score
 
 
+# a region's adjective and its noun are one word here: "European" meeting, "Europe" question
+ADJECTIVES = {"european": "europe", "asian": "asia", "african": "africa", "american": "america"}
+
+
+def _content_words(text: str) -> set[str]:
+    return {
+        ADJECTIVES.get(w, _stem(w))
+        for w in re.findall(r"[a-z0-9]+", places.fold(text))
+        if len(w) > 2 and w not in STOPWORDS
+    }
+
+
+@cache
+def _region_words() -> frozenset[str]:
+    """Words that name regions ("latin", "caribbean", "pacific"...), not "global"."""
+    phrases = [*places.REGION_ALIASES, *EXTRA_REGIONS, *CONTINENTS, *places.REGIONS]
+    return frozenset(_content_words(" ".join(phrases)) - {"global"})
+
+
+def _affinity(asked: set[str], m: Meeting) -> float:
+    """How closely a meeting's name fits the question's words: each shared word counts. When
+    the question spells out part of the region the name gives, each region word it left out
+    counts against: "the Caribbean workshop" is the Caribbean one, not the Latin America and
+    the Caribbean one (an alias such as GRULAC spells out nothing, so costs nothing)."""
+    named = _content_words(f"{m.title} {m.short_name or ''}")
+    region_words = named & _region_words()
+    penalty = 0.5 * len(region_words - asked) if region_words & asked else 0.0
+    return len(asked & named) - penalty
+
+
+def _fit(q: Query, asked: set[str], m: Meeting) -> tuple[float, float]:
+    """How well a meeting matches the question's words: leftover terms, then its name."""
+    return _term_score(q, m), _affinity(asked, m)
+
+
 def _side(m: Meeting, today: date) -> str:
     if m.start_date is None:
         return "past" if m.status == "held" else "future"
@@ -190,6 +226,7 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
             return 0
         return min(abs((m.start_date - today).days), abs((end - today).days))
 
+    asked = _content_words(q.folded)
     prefer = q.tense
     if q.selector == "next":
         prefer = "future"
@@ -206,7 +243,8 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
         tense_penalty = 0 if (prefer is None or side == prefer) else 1
         if prefer is None and q.selector is None:
             tense_penalty = 0 if side == "future" else 1  # "when is…": what is still to come first
-        return (-_term_score(q, m), tense_penalty, order)
+        term, affinity = _fit(q, asked, m)
+        return (-term, -affinity, tense_penalty, order)
 
     pool = candidates
     if q.selector == "next":
@@ -221,14 +259,17 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
 def _single(q: Query, session: Session, *, intent: str) -> Reply:
     candidates = _candidates(q, session)
     if not candidates:
-        return Reply(intent, _nothing(q, session))
+        text, other_kind = _nothing(q, session)
+        # "the Lusaka workshop" when Lusaka has a regional meeting: that is what they want
+        return Reply(intent, text, other_kind[:1])
     ranked = _rank(q, candidates)
     best = ranked[0]
-    best_score = _term_score(q, best)
+    asked = _content_words(q.folded)
+    best_fit = _fit(q, asked, best)
     ties = [
         m
         for m in ranked[1:]
-        if _term_score(q, m) == best_score and _side(m, q.today) == _side(best, q.today)
+        if _fit(q, asked, m) == best_fit and _side(m, q.today) == _side(best, q.today)
     ]
     if not q.selector and len(ties) >= 3 and intent in ("when", "where", "describe"):
         return _list(q, session, intent=intent)
@@ -337,7 +378,14 @@ def _list(q: Query, session: Session, *, intent: str) -> Reply:
     if intent in SINGLE and len(meetings) == 1:
         return Reply(intent, _single_text(q, intent, meetings[0]), meetings, total=1)
     if not meetings:
-        return Reply(intent, _nothing(q, session), total=0)
+        nothing = _nothing(q, session)[0]
+        if q.organisations and q.tense and not q.span and not q.selector:
+            # "which meetings did Switzerland fund?": a role's verb is in the past even when
+            # the funding is for meetings still to come
+            anytime = _list(replace(q, tense=None), session, intent=intent)
+            if anytime.meetings:
+                return replace(anytime, text=f"{nothing} {anytime.text}")
+        return Reply(intent, nothing, total=0)
     noun = _noun(q, plural=total != 1)
     scope = _scope(q)
     count = str(total) if total <= len(meetings) or intent == "count" else f"{len(meetings)}+"
@@ -448,8 +496,9 @@ def _scope(q: Query) -> str:
     return "".join(parts)
 
 
-def _nothing(q: Query, session: Session) -> str:
-    """Say that nothing matched, and offer what comes close when something does."""
+def _nothing(q: Query, session: Session) -> tuple[str, list[Meeting]]:
+    """Say that nothing matched, and offer what comes close when something does. Returns the
+    text and, when the place matched but the kind did not, the meetings of that place."""
     text = f"I found no {_noun(q, plural=True)}{_scope(q)}."
     hint: list[Meeting] = []
     if q.ordinal is not None:
@@ -461,7 +510,7 @@ def _nothing(q: Query, session: Session) -> str:
                 + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in known)
                 + "."
             )
-            return text
+            return text, []
     if q.span and (q.has_subject or q.kinds):
         hint = _find(session, _filter(q), limit=3)
         if hint:
@@ -476,4 +525,5 @@ def _nothing(q: Query, session: Session) -> str:
             text += (
                 " There is: " + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in hint) + "."
             )
-    return text
+            return text, hint
+    return text, []

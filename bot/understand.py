@@ -574,8 +574,15 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+PARTICIPLES = {"held", "hosted", "funded", "sponsored", "attended", "organised", "organized"}
+PRESENT_AUXILIARY = re.compile(r"\b(?:is|are|am|be|being)\b")
+
+
 def tense_of(folded: str) -> str | None:
-    past, future = bool(PAST.search(folded)), bool(FUTURE.search(folded))
+    past_words = {m.group(0) for m in PAST.finditer(folded)}
+    if past_words <= PARTICIPLES and PRESENT_AUXILIARY.search(folded):
+        past_words = set()  # passive present: "which meetings are funded by Switzerland"
+    past, future = bool(past_words), bool(FUTURE.search(folded))
     if past and not future:
         return "past"
     if future and not past:
@@ -796,6 +803,10 @@ def _country_phrases() -> dict[str, str]:
     for k, v in _COUNTRY_ALIASES.items():
         if len(k) > 3:
             out[_spaced(k)] = v
+    for name, code in list(out.items()):  # "Trinidad and Tobago": "Trinidad" alone too
+        for part in name.split(" and "):
+            if part != name and len(part) > 3 and part not in out:
+                out[part] = code
     out.update({"uk": "GB", "usa": "US", "drc": "CD", "uae": "AE"})
     return out
 

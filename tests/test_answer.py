@@ -60,6 +60,15 @@ TOP = [
     ("2015-12-15", "hello, when is the Lusaka meeting?", "africa-regional-2016"),
     ("2015-12-15", "What happened in Stockholm?", "expert-group-4-stockholm-2015"),
     ("2015-12-15", "meetings in Kenya", "regional-workshop-nairobi-2015"),
+    # the name that fits the words best: "Caribbean" alone is not "Latin America and the
+    # Caribbean"; a region named in the title beats a meeting merely held in that region
+    ("2015-12-15", "When was the Caribbean workshop?", "workshop-port-of-spain-2015"),
+    ("2015-12-15", "when is the asia pacific meeting", "asia-pacific-regional-2016"),
+    ("2015-12-15", "When is the eastern europe meeting", "cee-regional-2016"),
+    ("2015-12-15", "When is the GRULAC meeting?", "lac-regional-2016"),
+    ("2015-12-15", "When is the workshop in Trinidad?", "workshop-port-of-spain-2015"),
+    # no workshop in Lusaka, but the meeting there is what the asker means
+    ("2015-12-15", "When was the Lusaka workshop?", "africa-regional-2016"),
 ]  # fmt: skip
 
 
@@ -117,6 +126,13 @@ LISTS = [
      set()),
     ("2016-02-10", "What happened last week?", {"africa-regional-2016", "cee-regional-2016"}, set()),  # noqa: E501
     ("2015-12-15", "Which meetings were online?", {"bureau-teleconference-2015-04"}, set()),
+    # "are funded" is passive present, not past; "did ... fund" still finds pledged funding
+    ("2015-12-15", "What meetings are funded by Switzerland?",
+     {"asia-pacific-regional-2016", "africa-regional-2016", "cee-regional-2016",
+      "lac-regional-2016"}, set()),
+    ("2015-12-15", "Which meetings did Switzerland fund?",
+     {"asia-pacific-regional-2016", "africa-regional-2016", "cee-regional-2016",
+      "lac-regional-2016"}, set()),
 ]  # fmt: skip
 
 
