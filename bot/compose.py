@@ -448,7 +448,17 @@ def _roles_text(q: Query, intent: str, meetings: list[Meeting]) -> Reply:
 # --- words ------------------------------------------------------------------------------------
 
 
+STATUS_WORDS = {"planned": "unconfirmed", "confirmed": "confirmed", "cancelled": "cancelled",
+                "postponed": "postponed"}  # fmt: skip
+
+
 def _noun(q: Query, *, plural: bool) -> str:
+    noun = _kind_noun(q, plural=plural)
+    status = " or ".join(STATUS_WORDS.get(s, s) for s in q.statuses)
+    return f"{status} {noun}" if status else noun
+
+
+def _kind_noun(q: Query, *, plural: bool) -> str:
     label = q.kind_label or (", ".join(q.short_names) if q.short_names else None) or "meeting"
     if q.short_names and not q.kind_label:
         return label

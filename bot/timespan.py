@@ -35,15 +35,29 @@ _NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _UNIT = r"(?:day|week|month|year)s?"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
+# a part of a month: "early February", "the second half of March"
+_PART = (
+    r"(?:early|mid|late|(?:the )?beginning of|(?:the )?end of|(?:the )?middle of"
+    r"|(?:the )?(?:first|1st|second|2nd|last) half of)"
+)
+# the same parts of a year, as (first month, last month)
+YEAR_PARTS = [
+    (("first half of", "1st half of"), (1, 6), "the first half of {}"),
+    (("second half of", "2nd half of", "last half of"), (7, 12), "the second half of {}"),
+    (("early", "beginning of"), (1, 4), "early {}"),
+    (("mid", "middle of"), (5, 8), "mid-{}"),
+    (("late", "end of"), (9, 12), "late {}"),
+]
+_PART_SPACED = _PART.replace(" ", r"\s+")
 # One calendar point: a day (3 February [2016], February 3rd[, 2016], 2016-02-03, 3/2/2016),
 # a month ([early] February [2016]) or a year.
 _POINT = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
     rf"|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?"
     rf"|{_MONTH}\s+{_DAY}(?!\d)(?:,?\s+{_YEAR})?"
-    rf"|(?:(?:early|mid|late|the\s+beginning\s+of|beginning\s+of|the\s+end\s+of|end\s+of)\s+)?"
+    rf"|(?:{_PART_SPACED}\s+)?"
     rf"{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})?"
-    rf"|{_YEAR})"
+    rf"|(?:{_PART_SPACED}\s+)?{_YEAR})"
 )
 
 
@@ -112,11 +126,15 @@ def _dateparser(text: str, base: date, prefer: str) -> date | None:
 def _point(text: str, today: date, tense: str | None) -> tuple[date, date, str] | None:
     """A calendar point as (first day, last day, label)."""
     t = re.sub(r"\s+", " ", text.strip().rstrip("."))
-    if re.fullmatch(_YEAR, t):
-        y = int(t)
+    m = re.fullmatch(rf"(?:({_PART}) )?({_YEAR})", t)
+    if m:
+        part, y = (m.group(1) or "").removeprefix("the "), int(m.group(2))
+        for parts, (first_month, last_month), label in YEAR_PARTS:
+            if part in parts:
+                return date(y, first_month, 1), _month_span(y, last_month)[1], label.format(y)
         return date(y, 1, 1), date(y, 12, 31), t
     m = re.fullmatch(
-        rf"(?:(early|mid|late|the beginning of|beginning of|the end of|end of) )?({_MONTH})"
+        rf"(?:({_PART}) )?({_MONTH})"
         rf"(?:,? (?:of )?({_YEAR}))?",
         t,
     )
@@ -126,12 +144,17 @@ def _point(text: str, today: date, tense: str | None) -> tuple[date, date, str] 
         year = int(year_text) if year_text else _pick_year(month, None, today, tense)
         first, last = _month_span(year, month)
         name = f"{calendar.month_name[month]} {year}"
-        if part in ("early", "the beginning of", "beginning of"):
+        part = (part or "").removeprefix("the ")
+        if part in ("early", "beginning of"):
             return first, first.replace(day=10), f"early {name}"
-        if part == "mid":
+        if part in ("mid", "middle of"):
             return first.replace(day=11), first.replace(day=20), f"mid-{name}"
-        if part in ("late", "the end of", "end of"):
+        if part in ("late", "end of"):
             return first.replace(day=21), last, f"late {name}"
+        if part in ("first half of", "1st half of"):
+            return first, first.replace(day=15), f"the first half of {name}"
+        if part in ("second half of", "2nd half of", "last half of"):
+            return first.replace(day=16), last, f"the second half of {name}"
         return first, last, name
     m = re.fullmatch(rf"({_DAY})(?: of)? ({_MONTH})(?:,? ({_YEAR}))?", t) or re.fullmatch(
         rf"({_MONTH}) ({_DAY})(?:,? ({_YEAR}))?", t

@@ -574,6 +574,9 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+UNCONFIRMED = re.compile(
+    r"\b(?:not (?:yet |been )?confirmed|unconfirmed|tentative|provisional|to be confirmed|tbc)\b"
+)
 PARTICIPLES = {"held", "hosted", "funded", "sponsored", "attended", "organised", "organized"}
 PRESENT_AUXILIARY = re.compile(r"\b(?:is|are|am|be|being)\b")
 
@@ -892,6 +895,13 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         q.limit = int(m.group(1)) if m.group(1).isdigit() else NUMBERS.get(m.group(1), 3)
     plural_words = set(remaining.split()) & KIND_PLURALS
     q.plural = bool(plural_words) or bool(re.search(r"\b(?:all|any|list|which ones)\b", rest))
+    if q.plural or q.intent in ("list", "count", "exists"):
+        # "which meetings are not yet confirmed?" filters; "is the X meeting confirmed?" asks
+        # about one meeting, whose answer gives its status
+        if UNCONFIRMED.search(rest):
+            q.statuses.append("planned")
+        elif re.search(r"\bconfirmed\b", rest):
+            q.statuses.append("confirmed")
     if q.intent == "unknown" and (q.has_subject or q.span or q.selector):
         q.intent = "list" if q.plural and not q.selector else "describe"
     if (

@@ -126,6 +126,12 @@ LISTS = [
      set()),
     ("2016-02-10", "What happened last week?", {"africa-regional-2016", "cee-regional-2016"}, set()),  # noqa: E501
     ("2015-12-15", "Which meetings were online?", {"bureau-teleconference-2015-04"}, set()),
+    ("2015-12-15", "Which meetings are not yet confirmed?", {"bureau-jakarta-2016", "inc7"}, set()),
+    ("2015-12-15", "How many confirmed meetings are there?",
+     {"asia-pacific-regional-2016", "africa-regional-2016", "cee-regional-2016",
+      "lac-regional-2016"}, set()),
+    ("2016-01-01", "What's on in the second half of January?",
+     {"bureau-jakarta-2016", "asia-pacific-regional-2016"}, set()),
     # "are funded" is passive present, not past; "did ... fund" still finds pledged funding
     ("2015-12-15", "What meetings are funded by Switzerland?",
      {"asia-pacific-regional-2016", "africa-regional-2016", "cee-regional-2016",
