@@ -1,9 +1,11 @@
 """The core: a question in, an `Answer` out. No Slack or Teams here.
 
 Every surface (CLI, Slack, Teams) calls `answer()` and renders the same `Answer`.
-`answer()` first offers the message to `COMMAND_HANDLERS` (chat commands other features add:
-subscriptions, reminders…), then reads it as a question (bot.understand), runs one bounded
-query against the store (storage.repo.find_meetings) and words the reply (bot.render_text).
+`answer()` first records a Slack or Teams asker's profile zone when it is new or changed
+(bot.profiles; otherwise one primary-key read), then offers the message to `COMMAND_HANDLERS`
+(chat commands other features add: subscriptions, reminders…), then reads it as a question
+(bot.understand), runs one bounded query against the store (storage.repo.find_meetings) and
+words the reply (bot.render_text).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
 def answer(question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
     """Answer one message. Never raises: odd input gets a short helpful reply."""
     text = question if isinstance(question, str) else str(question)
+    _remember_zone(engine, asker, now)
     try:
         for handler in command_handlers():
             handled = handler(text, engine=engine, asker=asker, now=now)
@@ -131,6 +134,17 @@ def answer(question: str, *, engine: Engine, asker: Asker, now: datetime) -> Ans
             intent="error",
             text="Sorry, I could not work that one out. " + HELP_TEXT,
         )
+
+
+def _remember_zone(engine: Engine, asker: Asker, now: datetime) -> None:
+    """Keep the asker's profile zone (and the reminders that follow it) up to date; a failure
+    here must not cost them their answer."""
+    from bot import profiles
+
+    try:
+        profiles.observe(engine, asker, now=now)
+    except Exception:
+        log.exception("could not record the time zone of %s", asker.key)
 
 
 def _answer_question(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from bot import reminders
+from bot import profiles, reminders
 from bot.cli_common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from bot.deadlines import apply_rules, load_rules
-from storage import db, repo
+from storage import db, people, repo
 from storage.importers import describe
 from storage.models import (
     DeadlineData,
@@ -25,6 +25,9 @@ from storage.models import (
     delivery_json,
     rule_json,
 )
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 reminders_app = typer.Typer(help="Reminder rules and the deliveries ledger.", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Meeting deadlines and deadline rules.", no_args_is_help=True)
@@ -60,6 +63,29 @@ def _scope(meeting: str | None, region: str | None, kind: str | None, every: boo
     return given[0]
 
 
+def _profile_zone(rt: Runtime, subscriber: str) -> tuple[str, str | None]:
+    """A person's zone for a rule that follows their profile: the stored one, else (Slack,
+    with a bot token) users.info, else SECBOT_DEFAULT_TZ. Returns the zone and, when it was
+    just looked up, that zone again so the caller records it."""
+    with db.session_scope(rt.engine) as session:
+        person = people.get_person(session, user_key=subscriber)
+    if person is not None and person.timezone:
+        return person.timezone, None
+    channel, _, user_id = subscriber.partition(":")
+    token = rt.settings.slack_bot_token
+    if channel == "slack" and token:
+        from bot.slack_users import profile_timezone  # slack_sdk loads slowly: only here
+
+        try:
+            zone = profile_timezone(
+                token=token, base_url=rt.settings.slack_api_url, user_id=user_id
+            )
+            return zone, zone
+        except LookupError as e:
+            err.print(f"warning: no time zone for {subscriber} from Slack ({e})", highlight=False)
+    return rt.settings.default_tz, None
+
+
 @reminders_app.command("add")
 def reminders_add(
     email: Annotated[str | None, typer.Option(help="Remind this e-mail address.")] = None,
@@ -70,7 +96,11 @@ def reminders_add(
     kind: Annotated[str | None, typer.Option(help="Meetings of a kind.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Every meeting.")] = False,
     before: Annotated[
-        str | None, typer.Option(help="Offsets, e.g. 1d,3d,2w (default SECBOT_REMINDERS_BEFORE).")
+        str | None,
+        typer.Option(
+            help="Offsets, e.g. 1d,3d,2w (default: the person's default reminders, else "
+            "SECBOT_REMINDERS_BEFORE)."
+        ),
     ] = None,
     deadlines: Annotated[bool, typer.Option("--deadlines", help="Also deadlines.")] = False,
     deadline_kind: Annotated[
@@ -80,7 +110,14 @@ def reminders_add(
         bool, typer.Option("--no-starts", help="Deadlines only, not meeting starts.")
     ] = False,
     at: Annotated[str | None, typer.Option(help="Local time of day, HH:MM.")] = None,
-    tz: Annotated[str | None, typer.Option(help="Recipient's IANA time zone.")] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            help="Recipient's IANA time zone, kept as given. Default for --user: the person's "
+            "profile zone (stored, else Slack users.info), followed when it changes; else "
+            "SECBOT_DEFAULT_TZ."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     now: NowOpt = None,
 ) -> None:
@@ -90,12 +127,26 @@ def reminders_add(
     try:
         subscriber = _subscriber(email, user, channel)
         scope, value = _scope(meeting, region, kind, every)
-        offsets = reminders.parse_offsets(before or s.reminders_before)
+        if tz is not None:
+            reminders.check_zone(tz)
+        offsets = reminders.parse_offsets(before) if before else None
         when = reminders.parse_time_of_day(at or s.reminders_time_of_day)
+        follows = bool(user) and tz is None
+        zone, looked_up = _profile_zone(rt, subscriber) if follows else (tz or s.default_tz, None)
         with db.session_scope(rt.engine) as session:
+            if looked_up:
+                profiles.follow_zone(
+                    session, user_key=subscriber, timezone=looked_up, now=rt.clock.now()
+                )
+            if offsets is None:
+                offsets = (
+                    profiles.default_offsets(session, user_key=subscriber, settings=s)
+                    if user
+                    else reminders.parse_offsets(s.reminders_before)
+                )
             rule = reminders.add_rule(
                 session, subscriber=subscriber, scope=scope, scope_value=value,
-                offsets=offsets, now=rt.clock.now(), timezone=tz or s.default_tz,
+                offsets=offsets, now=rt.clock.now(), timezone=zone, follows_profile=follows,
                 time_of_day=when, starts=not no_starts, deadlines=deadlines or no_starts
                 or bool(deadline_kind), deadline_kinds=deadline_kind or [],
             )  # fmt: skip
@@ -110,8 +161,9 @@ def reminders_add(
     else:
         out.print(
             f"rule {result['id']}: {subscriber} ← {scope} {value or ''}".rstrip()
-            + f", {reminders.offsets_text(offsets)} before at {when:%H:%M} "
-            f"({result['timezone']}); {result['pending']} reminder(s) pending"
+            + f", {reminders.offsets_text(rule.offsets)} before at {when:%H:%M} "
+            f"({result['timezone']}{', following the profile' * follows}); "
+            f"{result['pending']} reminder(s) pending"
         )
 
 
@@ -156,7 +208,8 @@ def reminders_list(
     for r in rules:
         table.add_row(
             str(r.id), r.subscriber, f"{r.scope} {r.scope_value}".strip(),
-            reminders.offsets_text(r.offsets), f"{r.time_of_day:%H:%M} {r.timezone}",
+            reminders.offsets_text(r.offsets),
+            f"{r.time_of_day:%H:%M} {r.timezone}{' (profile)' * r.follows_profile}",
             "yes" if r.deadlines else "no", "yes" if r.active else "no",
         )  # fmt: skip
     out.print(table)

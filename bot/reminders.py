@@ -9,7 +9,9 @@ CANCEL to invitees and to everyone who was waiting for a reminder. Sending is
 `bot.dispatch`'s job; deciding what is due at an instant is the pure `due()` below.
 
 "3 days before at 09:00" is 09:00 on the wall clock of the rule's time zone, three calendar
-days before the subject's date, whatever daylight-saving does in between.
+days before the subject's date, whatever daylight-saving does in between. A person's rule
+either keeps the zone it was given or follows their chat profile's zone (`follows_profile`):
+`rezone_rules` moves those, and their pending rows, when the profile changes (bot.profiles).
 """
 
 from __future__ import annotations
@@ -101,7 +103,9 @@ def check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ReminderError(f"unknown time zone {name!r}") from None
+        raise ReminderError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Zurich)"
+        ) from None
     return name
 
 
@@ -237,8 +241,12 @@ def add_rule(
     starts: bool = True,
     deadlines: bool = False,
     deadline_kinds: Sequence[str] = (),
+    follows_profile: bool = False,
 ) -> ReminderRule:
-    """Create or replace (and reactivate) a subscriber's rule for one scope, then plan."""
+    """Create or replace (and reactivate) a subscriber's rule for one scope, then plan.
+
+    `follows_profile`: `timezone` is the person's profile zone and moves when it changes
+    (`rezone_rules`); otherwise the zone was given explicitly and stays."""
     value = scope_value_for(session, scope, scope_value)
     check_zone(timezone)
     for k in deadline_kinds:
@@ -264,6 +272,7 @@ def add_rule(
     rule.starts, rule.deadlines = starts, deadlines
     rule.deadline_kinds = list(deadline_kinds)
     rule.time_of_day, rule.timezone = time_of_day, timezone
+    rule.follows_profile = follows_profile
     rule.active, rule.updated_at = True, now
     session.add(rule)
     session.flush()
@@ -314,6 +323,41 @@ def unsubscribe(session: Session, *, subscriber: str, now: datetime) -> list[Rem
         )
         replan_meetings(session, meeting_ids=list(pending), now=now)
     return rules
+
+
+def rezone_rules(session: Session, *, subscriber: str, timezone: str, now: datetime) -> PlanReport:
+    """Move `subscriber`'s rules that follow their profile zone to `timezone`, and their
+    pending reminders with them. Sent rows stay as they are: they are owed again only when
+    their subject's date moves (see `_owed_again`). Rules with an explicit zone are left."""
+    check_zone(timezone)
+    rules = list(
+        session.exec(
+            select(ReminderRule).where(
+                ReminderRule.subscriber == subscriber,
+                col(ReminderRule.follows_profile).is_(True),
+                ReminderRule.timezone != timezone,
+            )
+        )
+    )
+    if not rules:
+        return PlanReport()
+    for rule in rules:
+        rule.timezone, rule.updated_at = timezone, now
+        session.add(rule)
+    session.flush()
+    ids = {r.scope_value for r in rules if r.active and r.scope == RuleScope.meeting}
+    ids |= set(
+        session.exec(
+            select(Delivery.meeting_id)
+            .where(
+                Delivery.recipient == subscriber,
+                Delivery.state == DeliveryState.pending,
+                col(Delivery.kind).in_(PLANNED_KINDS),
+            )
+            .distinct()
+        )
+    )
+    return replan_meetings(session, meeting_ids=sorted(ids), now=now)
 
 
 def list_rules(session: Session, *, subscriber: str | None = None) -> list[ReminderRule]:
@@ -399,6 +443,7 @@ class _Want(NamedTuple):
     kind: str
     due_at: datetime
     deadline_id: int | None
+    day: date  # the subject's date: the meeting's start or the deadline's due date
 
 
 Key = tuple[str, str, str, int]  # subject, recipient, channel, offset_days
@@ -455,14 +500,14 @@ def wanted(
                 assert m.start_date is not None
                 key = (f"meeting:{m.id}", rule.subscriber, channel, off)
                 when = reminder_time(m.start_date, off, rule.time_of_day, rule.timezone)
-                out.setdefault(key, _Want(DeliveryKind.reminder.value, when, None))
+                out.setdefault(key, _Want(DeliveryKind.reminder.value, when, None, m.start_date))
             if rule.deadlines:
                 for d in deadlines:
                     if rule.deadline_kinds and d.kind not in rule.deadline_kinds:
                         continue
                     key = (f"deadline:{d.id}", rule.subscriber, channel, off)
                     when = reminder_time(d.due_date, off, rule.time_of_day, rule.timezone)
-                    out.setdefault(key, _Want(DeliveryKind.deadline.value, when, d.id))
+                    out.setdefault(key, _Want(DeliveryKind.deadline.value, when, d.id, d.due_date))
     return out
 
 
@@ -532,20 +577,18 @@ def replan_meeting(
                 to_insert.append({
                     "kind": w.kind, "subject": subject, "meeting_id": meeting_id,
                     "deadline_id": w.deadline_id, "recipient": recipient, "channel": channel,
-                    "offset_days": off, "due_at": w.due_at, "state": DeliveryState.pending.value,
-                    "attempts": 0, "created_at": now, "updated_at": now,
+                    "offset_days": off, "due_at": w.due_at, "subject_date": w.day,
+                    "state": DeliveryState.pending.value, "attempts": 0, "created_at": now,
+                    "updated_at": now,
                 })  # fmt: skip
         elif row.state == DeliveryState.pending:
-            if row.due_at != w.due_at:
-                row.due_at, row.updated_at = w.due_at, now
+            if (row.due_at, row.subject_date) != (w.due_at, w.day):
+                report.moved += row.due_at != w.due_at
+                row.due_at, row.subject_date, row.updated_at = w.due_at, w.day, now
                 session.add(row)
-                report.moved += 1
-        elif (
-            row.state in (DeliveryState.sent, DeliveryState.skipped)
-            and w.due_at > now
-            and (row.due_at != w.due_at or row.reason in (UNSUBSCRIBED, NOT_REQUESTED))
-        ):  # the date moved on, or the subscriber came back: owed again
+        elif w.due_at > now and _owed_again(row, w):
             row.state, row.due_at, row.updated_at = DeliveryState.pending.value, w.due_at, now
+            row.subject_date = w.day
             row.attempts, row.reason, row.last_error = 0, None, None
             row.claimed_by = row.claimed_at = row.sent_at = None
             session.add(row)
@@ -575,6 +618,19 @@ def replan_meeting(
     if report.created or report.moved or report.rearmed or report.notices:
         _changed_on_commit(session)
     return report
+
+
+def _owed_again(row: Delivery, w: _Want) -> bool:
+    """Whether a finished row is owed again: its subscriber came back, or its subject's date
+    moved. A sent row is not sent twice because only the recipient's zone or time of day
+    changed (rows planned before subject dates were kept fall back to comparing instants)."""
+    if row.state == DeliveryState.skipped:
+        return row.due_at != w.due_at or row.reason in (UNSUBSCRIBED, NOT_REQUESTED)
+    if row.state != DeliveryState.sent:
+        return False
+    if row.subject_date is None:
+        return row.due_at != w.due_at
+    return row.subject_date != w.day
 
 
 def _skip(session: Session, row: Delivery, reason: str, now: datetime) -> None:

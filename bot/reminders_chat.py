@@ -4,13 +4,18 @@
 to the question answerer. Understood (case and trailing punctuation do not matter):
 
 - "remind me 3 days before the Lusaka meeting" / "remind me 2 weeks before inc7"
-- "remind me about ICCM4" (default offsets, SECBOT_REMINDERS_BEFORE)
+- "remind me about ICCM4" / "remind me before the Lusaka meeting" (the person's default
+  offsets, else SECBOT_REMINDERS_BEFORE)
 - "remind me of all document deadlines for INC7"
 - "post reminders for African meetings in this channel" (a region, a kind, or "all")
 - "stop reminding me about X" / "unsubscribe me from reminders"
 - "add deadline: documents for INC7 due 25 January 2016" (admins only)
+- "set my default reminders to 1 day and 1 week before" / "my default reminders: 2d, 1w" /
+  "reset my default reminders"
+- "what are my reminder settings?" (zone, default offsets, active rules)
 
-Meetings are found by id, short name, title or city (storage.repo.find_meetings_text).
+Meetings are found by id, short name, title or city (storage.repo.find_meetings_text). A
+person's rules follow their profile zone (bot.profiles); a channel's keep the zone they got.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ import dateparser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import reminders
+from bot import profiles, reminders
 from bot.answer import Answer, Asker
 from bot.settings import get_settings
-from storage import db, places, repo
-from storage.models import DeadlineData, DeadlineKind, Meeting, RuleScope, Status
+from storage import db, people, places, repo
+from storage.models import DeadlineData, DeadlineKind, Meeting, ReminderRule, RuleScope, Status
 
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -47,7 +52,9 @@ DEADLINES_OF = re.compile(
     rf"^(?:please\s+)?remind\s+me\s+(?:of|about)\s+(?:all\s+)?{_THE}(?:(?P<kind>\w+)\s+)?"
     rf"deadlines?\s+(?:for|of)\s+{_THE}(?P<ref>.+?)$"
 )
-ABOUT = re.compile(rf"^(?:please\s+)?remind\s+me\s+(?:about|of)\s+{_THE}(?P<ref>.+?)$")
+ABOUT = re.compile(
+    rf"^(?:please\s+)?remind\s+me\s+(?:about|of|before|ahead\s+of)\s+{_THE}(?P<ref>.+?)$"
+)
 CHANNEL = re.compile(
     r"^(?:please\s+)?post\s+reminders\s+(?:for|about|of)\s+(?P<what>.+?)\s+in\s+(?:this|the)"
     r"\s+channel$"
@@ -64,6 +71,20 @@ ADD_DEADLINE = re.compile(
     r"^add\s+(?:a\s+)?deadline:?\s+(?P<kind>\w+)\s+(?:deadline\s+)?for\s+(?P<ref>.+?)\s+"
     r"(?:due|on|by)\s+(?P<date>.+)$"
 )
+_MY_DEFAULTS = r"my\s+default\s+reminders?(?:\s+(?:offsets?|times?))?"
+SET_DEFAULTS = re.compile(
+    rf"^(?:please\s+)?(?:(?:set|change|make|update)\s+{_MY_DEFAULTS}(?:\s*:|\s+to|\s+as)?"
+    rf"|{_MY_DEFAULTS}\s*(?::|=|\s+are|\s+is|\s+should\s+be))\s*(?P<offsets>.+)$"
+)
+CLEAR_DEFAULTS = re.compile(
+    rf"^(?:please\s+)?(?:reset|clear|remove|forget|delete)\s+{_MY_DEFAULTS}$"
+)
+SETTINGS = re.compile(
+    r"^(?:please\s+)?(?:(?:what\s+are|what'?s|show(?:\s+me)?|list|tell\s+me)\s+)?my\s+"
+    r"(?:reminders?\s+(?:settings|preferences|defaults)|reminder|reminders)$"
+    r"|^what\s+reminders\s+(?:do\s+i\s+have|have\s+i\s+(?:got|set))$"
+)
+OFFSET_WORDS = re.compile(rf"^(?P<n>\d{{1,3}}|{'|'.join(NUMBERS)})\s*(?P<unit>d|days?|w|weeks?)$")
 
 
 def _clean(text: str) -> str:
@@ -103,6 +124,9 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
     as_said = _clean(text)
     said = as_said.lower()
     matchers = (
+        (SETTINGS, _settings),
+        (SET_DEFAULTS, _set_defaults),
+        (CLEAR_DEFAULTS, _clear_defaults),
         (UNSUBSCRIBE, _unsubscribe),
         (STOP, _stop),
         (OFFSET_BEFORE, _remind_before),
@@ -152,6 +176,45 @@ def _tz(asker: Asker) -> str:
     return asker.timezone or get_settings().default_tz
 
 
+def _person_tz(session: Session, who: str, asker: Asker) -> str:
+    """A person's rule zone: their profile's (the rule follows it from then on)."""
+    return profiles.zone_for(
+        session, user_key=who, asker_zone=asker.timezone, default=get_settings().default_tz
+    )
+
+
+def _defaults(session: Session, who: str) -> list[int]:
+    return profiles.default_offsets(session, user_key=who, settings=get_settings())
+
+
+def days_text(days: list[int]) -> str:
+    """[1, 3, 14] → "1 day, 3 days and 2 weeks"."""
+    words = [
+        f"{d // 7} week{'s' * (d != 7)}" if d and d % 7 == 0 else f"{d} day{'s' * (d != 1)}"
+        for d in days
+    ]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def offsets_in_words(text: str) -> list[int]:
+    """ "1 day and 1 week before", "2d, 1w", "a week and three days" → days, sorted."""
+    said = re.sub(r"\s+(?:before|ahead|in\s+advance)$", "", text.strip().lower())
+    codes = []
+    for part in (p.strip() for p in re.split(r",|\band\b|&|\+", said)):
+        if not part:
+            continue
+        m = OFFSET_WORDS.match(part)
+        if not m:
+            raise reminders.ReminderError(
+                f"I can't read “{part}” as a time before a meeting: try “1 day and 1 week "
+                "before” or “2d, 1w”."
+            )
+        codes.append(f"{NUMBERS.get(m['n']) or int(m['n'])}{m['unit'][0]}")
+    if not codes:
+        raise reminders.ReminderError("Say how long before, e.g. “1 day and 1 week before”.")
+    return reminders.parse_offsets(",".join(codes))
+
+
 def _remind_before(
     session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
 ) -> Answer:
@@ -162,15 +225,15 @@ def _remind_before(
         n = NUMBERS.get(word) or int(word or 0)
         days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
     else:
-        days = reminders.parse_offsets(get_settings().reminders_before)
+        days = _defaults(session, who)
     settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
-        offsets=days, now=now, timezone=_tz(asker),
+        offsets=days, now=now, timezone=_person_tz(session, who, asker), follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
     label = meeting.short_name or meeting.title
-    when = " and ".join(f"{d} day{'s' if d != 1 else ''}" for d in rule.offsets)
+    when = days_text(rule.offsets)
     note = "" if meeting.start_date else " It has no date yet; I'll remind you once it has one."
     return _reply(
         text, now, "reminder_set",
@@ -195,7 +258,8 @@ def _remind_deadlines(
     settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
-        offsets=reminders.parse_offsets(settings.reminders_before), now=now, timezone=_tz(asker),
+        offsets=_defaults(session, who), now=now, timezone=_person_tz(session, who, asker),
+        follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
         starts=False, deadlines=True, deadline_kinds=kinds,
     )  # fmt: skip
@@ -308,3 +372,75 @@ def _add_deadline(
         f"{deadline.due_date:%d %B %Y}.",
         meetings=[meeting], deadlines=[deadline],
     )  # fmt: skip
+
+
+# --- a person's defaults and settings ----------------------------------------------------------
+
+
+def _set_defaults(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    days = offsets_in_words(g["offsets"] or "")
+    people.set_default_offsets(session, user_key=who, offsets=days, now=now)
+    return _reply(
+        text, now, "reminder_defaults_set",
+        f"OK: when you don't say how long before, I'll remind you {days_text(days)} before, "
+        f"at {get_settings().reminders_time_of_day} ({_person_tz(session, who, asker)}).",
+    )  # fmt: skip
+
+
+def _clear_defaults(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    people.set_default_offsets(session, user_key=who, offsets=None, now=now)
+    days = _defaults(session, who)
+    return _reply(
+        text, now, "reminder_defaults_set",
+        f"OK: your default reminders are the secretariat's again: {days_text(days)} before.",
+    )  # fmt: skip
+
+
+def _rule_line(session: Session, rule: ReminderRule) -> str:
+    if rule.scope == RuleScope.meeting:
+        m = repo.get_meeting(session, meeting_id=rule.scope_value)
+        what = f"{m.short_name or m.title} ({m.id})" if m else rule.scope_value
+    elif rule.scope == RuleScope.region:
+        what = f"meetings in {rule.scope_value}"
+    elif rule.scope == RuleScope.kind:
+        what = f"{rule.scope_value.replace('_', ' ')} meetings"
+    else:
+        what = "all meetings"
+    if rule.deadlines:
+        what = f"deadlines of {what}" if not rule.starts else f"{what} and their deadlines"
+    zone = "your zone" if rule.follows_profile else rule.timezone
+    return f"• {what}: {days_text(rule.offsets)} before, at {rule.time_of_day:%H:%M} ({zone})"
+
+
+def _settings(
+    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+) -> Answer:
+    who = _person(asker)
+    settings = get_settings()
+    person = people.get_person(session, user_key=who)
+    profile_zone = asker.timezone or (person.timezone if person else None)
+    zone = (
+        f"Your time zone: {profile_zone} (from your {asker.platform.capitalize()} profile)."
+        if profile_zone
+        else f"Your time zone: not known yet, so I use {settings.default_tz}."
+    )
+    own = person.default_offsets if person else None
+    defaults = (
+        f"Default reminders: {days_text(own)} before."
+        if own
+        else f"Default reminders: {days_text(_defaults(session, who))} before (the "
+        "secretariat's; say “set my default reminders to 1 day and 1 week before” to change)."
+    )
+    rules = [r for r in reminders.list_rules(session, subscriber=who) if r.active]
+    listed = (
+        "Your reminders:\n" + "\n".join(_rule_line(session, r) for r in rules)
+        if rules
+        else "You have no reminders set."
+    )
+    return _reply(text, now, "reminder_settings", f"{zone}\n{defaults}\n{listed}")

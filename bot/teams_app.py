@@ -162,7 +162,6 @@ class TeamsBot:
             engine=runtime.engine,
             clock=runtime.clock,
             public_url=settings.public_url,
-            default_tz=settings.default_tz,
             answer=answer_fn,
         )
         handlers.register(self.app, deps)

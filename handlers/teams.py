@@ -55,7 +55,6 @@ class TeamsDeps:
     engine: Engine
     clock: Clock
     public_url: str
-    default_tz: str
     answer: AnswerFn = answer
 
 
@@ -89,7 +88,10 @@ def mentions_bot(activity: Activity) -> bool:
     return any(m.mentioned and m.mentioned.id == bot_id for m in activity.get_mentions())
 
 
-def user_timezone(activity: Activity, default: str) -> str:
+def user_timezone(activity: Activity) -> str | None:
+    """The zone the Teams client reports (`localTimezone`), if it is a known IANA name. None
+    otherwise, not SECBOT_DEFAULT_TZ: the core uses the default for "today" and would else
+    record it as the person's profile zone (bot.profiles)."""
     zone = activity.local_timezone
     if zone:
         try:
@@ -97,7 +99,7 @@ def user_timezone(activity: Activity, default: str) -> str:
             return zone
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return default
+    return None
 
 
 def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:
@@ -105,7 +107,7 @@ def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:
     return Asker(
         user_id=user.id if user else None,
         platform="teams",
-        timezone=user_timezone(activity, deps.default_tz),
+        timezone=user_timezone(activity),
         channel_id=activity.conversation.id if activity.conversation else None,
     )
 

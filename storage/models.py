@@ -617,6 +617,9 @@ class ReminderRule(SQLModel, table=True):
     )  # empty: every kind
     time_of_day: time = time(9, 0)
     timezone: str = SQLField(max_length=64)
+    # True: `timezone` is the subscriber's chat-profile zone (see `Person`), kept in step by
+    # bot.profiles when the profile changes; False: a zone given explicitly, never moved
+    follows_profile: bool = False
     active: bool = True
     created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
@@ -644,6 +647,9 @@ class Delivery(SQLModel, table=True):
     channel: str = SQLField(max_length=20)
     offset_days: int = 0
     due_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    # the subject's date when planned (meeting start, deadline due date): a sent row is owed
+    # again only when this moves, not when the recipient's zone or time of day does
+    subject_date: date | None = None
     state: str = SQLField(default=DeliveryState.pending.value, max_length=10)
     attempts: int = 0
     last_error: str | None = SQLField(default=None, max_length=500)
@@ -672,6 +678,7 @@ def rule_json(r: ReminderRule) -> dict[str, Any]:
         "deadline_kinds": list(r.deadline_kinds),
         "time_of_day": r.time_of_day.strftime("%H:%M"),
         "timezone": r.timezone,
+        "follows_profile": r.follows_profile,
         "active": r.active,
     }
 
@@ -690,12 +697,27 @@ def delivery_json(d: Delivery) -> dict[str, Any]:
         "channel": d.channel,
         "offset_days": d.offset_days,
         "due_at": iso(d.due_at),
+        "subject_date": d.subject_date.isoformat() if d.subject_date else None,
         "state": d.state,
         "attempts": d.attempts,
         "last_error": d.last_error,
         "reason": d.reason,
         "sent_at": iso(d.sent_at),
     }
+
+
+class Person(SQLModel, table=True):
+    """What secbot keeps about a person it reminds: the time zone their Slack or Teams profile
+    last gave (None until known) and their default reminder offsets in days (None: the global
+    SECBOT_REMINDERS_BEFORE). Read by primary key once per chat message (bot.profiles)."""
+
+    __tablename__ = "person"
+
+    user_key: str = SQLField(primary_key=True, max_length=320)  # "slack:U123", "teams:29:abc"
+    timezone: str | None = SQLField(default=None, max_length=64)
+    default_offsets: list[int] | None = SQLField(default=None, sa_column=Column(JSON))
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class SlackEvent(SQLModel, table=True):
