@@ -37,9 +37,11 @@ class ReminderScheduler:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._lock = asyncio.Lock()
         self._again = False
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.last_report: DispatchReport | None = None
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick is noise
         self.scheduler.start()
         self.scheduler.add_job(
@@ -57,21 +59,31 @@ class ReminderScheduler:
             await notifier.aclose()
 
     def poke(self) -> None:
-        """The ledger changed in this process: look again shortly."""
-        self._wake_in(0.2)
+        """The ledger changed in this process (any thread): look again shortly. Handled on
+        the event loop, so it cannot interleave with a tick deciding what to wake for next."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._poked)
+
+    def _poked(self) -> None:
+        if self._lock.locked():
+            self._again = True  # the running tick goes round once more
+        else:
+            self._wake_in(0.2)
 
     def _wake_in(self, seconds: float) -> None:
         """(Re)set the one-shot `wake` job. APScheduler runs on the wall clock, so the delay
         measured on secbot's clock becomes a wall-clock date."""
         run_date = datetime.now(UTC) + timedelta(seconds=max(seconds, 0.0))
+        # max_instances > 1: a wake that fires while a tick runs must still reach `tick`
+        # (which folds it into one more round), not be skipped and lost
         self.scheduler.add_job(
             self.tick, DateTrigger(run_date=run_date), id="wake",
-            replace_existing=True, misfire_grace_time=None,
+            replace_existing=True, misfire_grace_time=None, max_instances=100,
         )  # fmt: skip
 
     async def tick(self) -> None:
-        """Send what is due; then set `wake` for the next due row. Re-entrant calls fold into
-        one more round of the running tick."""
+        """Send what is due; then set `wake` for the next due row. Calls and pokes that come
+        while a tick runs fold into one more round of it."""
         if self._lock.locked():
             self._again = True
             return
@@ -84,18 +96,21 @@ class ReminderScheduler:
                         log.info("reminders: %s", self.last_report.to_json() | {"sent_ids": "…"})
                 except Exception:
                     log.exception("reminder tick failed; the safety job will try again")
-                if not self._again:
+                when = await self._next_due()
+                if not self._again:  # no await from here on: a poke cannot slip in between
                     break
-            await self._schedule_next()
+            self._schedule(when)
 
-    async def _schedule_next(self) -> None:
+    async def _next_due(self) -> datetime | None:
         try:
-            when = await asyncio.to_thread(
+            return await asyncio.to_thread(
                 next_due, self.runtime.engine, lease=self.dispatcher.policy.lease
             )
         except Exception:
             log.exception("cannot read the next due time")
-            return
+            return None
+
+    def _schedule(self, when: datetime | None) -> None:
         if when is None:
             self._drop_wake()
             return
