@@ -262,6 +262,11 @@ def _single(q: Query, session: Session, *, intent: str) -> Reply:
         text, other_kind = _nothing(q, session)
         # "the Lusaka workshop" when Lusaka has a regional meeting: that is what they want
         return Reply(intent, text, other_kind[:1])
+    prefix = ""
+    if q.selector == "next" and not any(_side(m, q.today) == "future" for m in candidates):
+        # "the next workshop" when none is to come: say so, and give the latest one
+        prefix = f"I know of no {_noun(q, plural=True)} coming up. The latest: "
+        q = replace(q, selector="last", tense="past")
     ranked = _rank(q, candidates)
     best = ranked[0]
     asked = _content_words(q.folded)
@@ -275,6 +280,8 @@ def _single(q: Query, session: Session, *, intent: str) -> Reply:
         return _list(q, session, intent=intent)
     chosen = [best, *ties[:2]] if not q.selector else [best]
     text = _single_text(q, intent, best)
+    if prefix:
+        text = prefix + text[0].lower() + text[1:] if text.startswith("The ") else prefix + text
     if len(chosen) > 1:
         text += " Also: " + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in chosen[1:]) + "."
     deadlines = repo.list_deadlines(session, meeting_ids=[best.id])
@@ -329,7 +336,8 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
         return f"The report does not say who funds {name} ({rt.when_where(m)}).{source}"
     if intent == "partners":
         if m.partners:
-            return f"{cap} ({rt.when_where(m)}) was organised with {rt.join(list(m.partners))}.{source}"  # noqa: E501
+            verb = "was organised" if past else "is organised"
+            return f"{cap} ({rt.when_where(m)}) {verb} with {rt.join(list(m.partners))}.{source}"
         return f"The report names no partners for {name} ({rt.when_where(m)}).{source}"
     if intent == "hosts":
         if m.hosts:

@@ -232,6 +232,14 @@ def _relative(text: str, today: date, tense: str | None) -> Span | None:
         if direction in ("past", "last", "previous"):
             return Span(today - delta, today, f"the past {label}")
         return Span(today, today + delta, f"the next {label}")
+    m = re.fullmatch(_FEW, t)
+    if m:  # "the coming weeks", "the past few months": a few is taken as 7 days, 4 weeks...
+        earlier = m.group(1) in ("past", "last", "previous", "recent")
+        unit = m.group(2).rstrip("s")
+        few = {"day": relativedelta(days=7), "week": relativedelta(weeks=4)}
+        span = few.get(unit, relativedelta(months=3))
+        label = f"the {'past' if earlier else 'coming'} {unit}s"
+        return Span(today - span, today, label) if earlier else Span(today, today + span, label)
     m = re.fullmatch(rf"({_NUM}) ({_UNIT}) ago", t)
     if m:
         n, unit = _number(m.group(1)), m.group(2).rstrip("s")
@@ -267,8 +275,13 @@ def _relative(text: str, today: date, tense: str | None) -> Span | None:
     return None
 
 
+_FEW = (
+    r"(?:(?:in|over|during|within|for) )?(?:the )?"
+    r"(coming|upcoming|next|following|past|last|previous|recent)(?: few| couple of)?"
+    r" (days|weeks|months)"
+)
 _RELATIVE = (
-    r"today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening)"
+    _FEW + r"|today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening)"
     r"|(?:this|next|last|the past|past|the coming|coming|the following) (?:week|month|year|weekend)"
     rf"|(?:(?:in|within|over|during|for) )?(?:the )?(?:next|coming|following|upcoming|past|last|previous) {_NUM} {_UNIT}"  # noqa: E501
     rf"|(?:within|in) (?:the )?{_NUM} {_UNIT}|{_NUM} {_UNIT} ago"

@@ -200,6 +200,10 @@ def test_nothing(seeded: Engine, now: str, question: str) -> None:
         ("When is the meeting in Paris?", ["Paris"]),
         ("help", ["coming up"]),
         ("When is the Jakarta bureau meeting?", ["planned"]),
+        ("When is the next workshop?", ["no workshops coming up", "The latest"]),
+        ("Which countries host meetings?", ["Jordan", "Brazil", "South Africa"]),
+        ("Who are the partners of the Lusaka meeting?", ["is organised with"]),
+        ("Which meetings have been cancelled?", ["no cancelled meetings"]),
     ],
 )
 def test_text(seeded: Engine, question: str, words: list[str]) -> None:
