@@ -45,8 +45,7 @@ def compose(q: Query, *, session: Session) -> Reply:
     if q.intent == "thanks":
         return Reply("thanks", "You're welcome! Ask me any time about meetings.")
     if q.unknown_place and not q.has_place:
-        what = _noun(q, plural=True)
-        return Reply(q.intent, f"I don't know of any {what} in {q.unknown_place}.")
+        return _unknown_place(q, session)
     if q.intent in ("unknown", "describe") and not (q.has_subject or q.span or q.selector):
         return Reply("unknown", "Sorry, I didn't understand that. " + HELP_TEXT)
     about_one = q.intent in ROLES and not q.plural and _names_meeting(q)
@@ -63,6 +62,24 @@ def compose(q: Query, *, session: Session) -> Reply:
             return _list(q, session, intent=q.intent)
         return _single(q, session, intent=q.intent)
     return _list(q, session, intent="list")
+
+
+def _unknown_place(q: Query, session: Session) -> Reply:
+    """A real place without meetings. When it is a city in a country that has meetings, name
+    those; one whose city is not announced yet may well be there ("the meeting in Amman")."""
+    text = f"I don't know of any {_noun(q, plural=True)} in {q.unknown_place}."
+    code = q.unknown_place_country
+    if not code:
+        return Reply(q.intent, text)
+    nearby = _find(session, replace(_filter(q), countries=(code,)), limit=3)
+    if not nearby:
+        return Reply(q.intent, text)
+    country = places.country_name(code)
+    text += f" In {country}: " + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in nearby)
+    no_city = [m for m in nearby if not m.city]
+    if no_city:
+        text += f". {'Its city is' if len(no_city) == 1 else 'Their cities are'} not announced."
+    return Reply(q.intent, text if text.endswith(".") else text + ".", no_city)
 
 
 def _names_meeting_indexed(q: Query) -> bool:

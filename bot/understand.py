@@ -526,6 +526,7 @@ class Query:
     place_countries: list[str] = field(default_factory=list)  # continents, as countries
     place_labels: list[str] = field(default_factory=list)
     unknown_place: str | None = None  # a real place with no meetings in the store
+    unknown_place_country: str | None = None  # its country (alpha-2), when it is a city
     kinds: list[str] = field(default_factory=list)
     kind_label: str | None = None
     title_words: list[str] = field(default_factory=list)
@@ -1122,6 +1123,8 @@ def _places_by_gazetteer(
             q.unknown_place = (
                 places.country_name(code) if code else city.name if city else name.title()
             )
+            if code is None and city is not None:
+                q.unknown_place_country = city.country
             for j in range(n):
                 used[k + j] = True
             return
