@@ -172,6 +172,44 @@ def _one_meeting(session: Session, ref: str, now: datetime) -> Meeting:
     return found[0]
 
 
+def kind_plural(kind: str) -> str:
+    """ "regional_meeting" → "regional meetings", "workshop" → "workshops"."""
+    from bot.calendar import KIND_LABELS
+
+    return KIND_LABELS.get(kind, "Meeting").lower() + "s"
+
+
+def meeting_group(said: str) -> tuple[RuleScope, str, str] | None:
+    """A group of meetings as a rule scope: "all meetings", a region ("African meetings"), or
+    a kind ("the regional meetings", "workshops"); None when it names none of these (or is
+    singular: "the African meeting" is one meeting)."""
+    from bot.understand import KIND_PHRASES
+
+    what = re.sub(r"^(?:all\s+)?(?:of\s+)?(?:the\s+)?", "", said.strip().lower())
+    what = re.sub(r"\s+", " ", what)
+    if what in ("", "all", "every", "meetings", "meeting", "every meeting", "everything"):
+        return RuleScope.all, "", "all meetings"
+    if not what.endswith("s"):
+        return None  # "the bureau meeting" is one meeting; "bureau meetings" are a group
+    region = places.region_name(re.sub(r" (?:region )?meetings?$", "", what))
+    if region:
+        return RuleScope.region, region, f"meetings in {region}"
+    singular = re.sub(r"s$", "", what).replace("-", " ")
+    for phrase in (what, singular, re.sub(r" meeting$", "", singular)):
+        kind_word = KIND_PHRASES.get(phrase)
+        if kind_word and len(kind_word.kinds) == 1:
+            kind = str(kind_word.kinds[0])
+            return RuleScope.kind, kind, kind_plural(kind)
+    return None
+
+
+def _each(scope: str, label: str) -> str:
+    """What a rule reminds of, after "before": one meeting, or each of a group."""
+    if scope == RuleScope.meeting:
+        return label
+    return "every meeting" if scope == RuleScope.all else f"each of the {label}"
+
+
 def _tz(asker: Asker) -> str:
     return asker.timezone or get_settings().default_tz
 
@@ -219,27 +257,33 @@ def _remind_before(
     session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
 ) -> Answer:
     who = _person(asker)
-    meeting = _one_meeting(session, g["ref"] or "", now)
+    ref = g["ref"] or ""
+    group = meeting_group(ref)
+    meeting = None if group else _one_meeting(session, ref, now)
     if g.get("n"):
         word = (g["n"] or "").lower()
         n = NUMBERS.get(word) or int(word or 0)
         days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
     else:
         days = _defaults(session, who)
+    scope, value, label = (
+        group if group else (RuleScope.meeting, meeting.id, meeting.short_name or meeting.title)  # type: ignore[union-attr]
+    )
     settings = get_settings()
     rule = reminders.add_rule(
-        session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
+        session, subscriber=who, scope=scope, scope_value=value,
         offsets=days, now=now, timezone=_person_tz(session, who, asker), follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
-    label = meeting.short_name or meeting.title
     when = days_text(rule.offsets)
-    note = "" if meeting.start_date else " It has no date yet; I'll remind you once it has one."
+    note = ""
+    if meeting is not None and not meeting.start_date:
+        note = " It has no date yet; I'll remind you once it has one."
     return _reply(
         text, now, "reminder_set",
-        f"OK: I'll remind you {when} before {label}, at {rule.time_of_day:%H:%M} "
-        f"({rule.timezone}).{note}",
-        meetings=[meeting],
+        f"OK: I'll remind you {when} before {_each(scope, label)}, at "
+        f"{rule.time_of_day:%H:%M} ({rule.timezone}).{note}",
+        meetings=[meeting] if meeting else [],
     )  # fmt: skip
 
 
@@ -269,7 +313,7 @@ def _remind_deadlines(
         if not kinds or d.kind in kinds
     ]
     label = meeting.short_name or meeting.title
-    what = f"{kinds[0]} deadlines" if kinds else "deadlines"
+    what = f"{kinds[0].removesuffix('s')} deadlines" if kinds else "deadlines"
     listed = (
         "; ".join(f"{d.title}: {d.due_date:%d %B %Y}" for d in deadlines)
         or "none are set yet; I'll remind you of them once they are"
@@ -277,7 +321,7 @@ def _remind_deadlines(
     return _reply(
         text, now, "reminder_set",
         f"OK: I'll remind you of {what} for {label} "
-        f"({reminders.offsets_text(rule.offsets)} before). {listed[0].upper()}{listed[1:]}.",
+        f"({days_text(rule.offsets)} before). {listed[0].upper()}{listed[1:]}.",
         meetings=[meeting], deadlines=deadlines,
     )  # fmt: skip
 
@@ -287,16 +331,13 @@ def _channel(
 ) -> Answer:
     if not asker.channel_id or asker.platform not in ("slack", "teams"):
         raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
-    what = re.sub(r"\s+meetings?$", "", (g["what"] or "").strip().lower())
-    scope, value, label = RuleScope.all, "", "all meetings"
-    if what not in ("all", "every", "all the"):
-        region = places.region_name(what)
-        if region:
-            scope, value, label = RuleScope.region, region, f"meetings in {region}"
-        else:
-            scope = RuleScope.kind
-            value = reminders.scope_value_for(session, RuleScope.kind, what)
-            label = f"{value.replace('_', ' ')} meetings"
+    group = meeting_group(g["what"] or "")
+    if group is None:
+        raise reminders.ReminderError(
+            f"I can post reminders for a region (“African meetings”), a kind (“workshops”) or "
+            f"“all meetings”, not for “{g['what']}”."
+        )
+    scope, value, label = group
     settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=f"{asker.platform}:{asker.channel_id}", scope=scope,
@@ -307,7 +348,7 @@ def _channel(
     return _reply(
         text, now, "channel_reminders_set",
         f"OK: I'll post reminders for {label} in this channel "
-        f"({reminders.offsets_text(rule.offsets)} before, {rule.time_of_day:%H:%M} "
+        f"({days_text(rule.offsets)} before, {rule.time_of_day:%H:%M} "
         f"{rule.timezone}).",
     )  # fmt: skip
 
@@ -409,7 +450,7 @@ def _rule_line(session: Session, rule: ReminderRule) -> str:
     elif rule.scope == RuleScope.region:
         what = f"meetings in {rule.scope_value}"
     elif rule.scope == RuleScope.kind:
-        what = f"{rule.scope_value.replace('_', ' ')} meetings"
+        what = kind_plural(rule.scope_value)
     else:
         what = "all meetings"
     if rule.deadlines:

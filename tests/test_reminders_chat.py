@@ -92,3 +92,24 @@ def test_who_is_asking_matters(seeded: Engine) -> None:
     assert dm is not None and dm.intent == "reminder_error"  # no channel to post to
     with db.session_scope(seeded) as s:
         assert repo.list_deadlines(s) == []
+
+
+def test_a_person_can_follow_a_kind_a_region_or_everything(seeded: Engine) -> None:
+    answer = say(seeded, "remind me 2 weeks before the regional meetings")
+    assert answer is not None and answer.intent == "reminder_set"
+    assert "each of the regional meetings" in answer.text
+    answer = say(seeded, "remind me 1 day before African meetings")
+    assert answer is not None and "meetings in Africa" in answer.text
+    assert say(seeded, "remind me 1 week before all meetings").intent == "reminder_set"
+    # singular: one meeting, not the group
+    one = say(seeded, "remind me about the bureau meeting")
+    assert one is not None and [m.id for m in one.meetings] == ["bureau-jakarta-2016"]
+    with db.session_scope(seeded) as s:
+        scopes = {(r.scope, r.scope_value, tuple(r.offsets)) for r in reminders.list_rules(s)}
+    assert ("kind", "regional_meeting", (14,)) in scopes
+    assert ("region", "Africa", (1,)) in scopes
+    assert ("all", "", (7,)) in scopes
+    assert ("meeting", "bureau-jakarta-2016", (1, 3)) in scopes
+    # the four regional meetings, two weeks before each, 09:00 in Lusaka
+    due = {(r.meeting_id, r.offset_days) for r in pending(seeded, "slack:U0ANA")}
+    assert {("lac-regional-2016", 14), ("asia-pacific-regional-2016", 14)} <= due
