@@ -219,6 +219,13 @@ def main() -> None:
                 "build_secbot_s": round(ours_best, 3),
                 "build_icalendar_alone_s": round(alone_best, 3),
                 "build_ratio_best": round(ours_best / alone_best, 3),
+                "build_ratio_per_run": [
+                    round(o / a, 3) for o, a in zip(ours_times, alone_times, strict=True)
+                ],
+                "build_ratio_per_run_median": round(
+                    statistics.median(o / a for o, a in zip(ours_times, alone_times, strict=True)),
+                    3,
+                ),
                 "build_ratio_median": round(ours_median / alone_median, 3),
                 "http": results,
                 "targets": {
