@@ -23,6 +23,24 @@ from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, r
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_data, meeting_json
 
 app = typer.Typer(help="secbot: the secretariat's meeting assistant.", no_args_is_help=True)
+
+
+@app.callback()
+def _settings_first() -> None:
+    """Read the settings before any command, so a bad value is one clear line, not a traceback."""
+    from bot.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as e:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc']) + ': ' if err['loc'] else ''}"
+            f"{err['msg'].removeprefix('Value error, ')}"
+            for err in e.errors()
+        ]
+        raise fail("settings: " + "; ".join(problems), 2) from None
+
+
 meetings_app = typer.Typer(help="List, show, add, edit and cancel meetings.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(meetings_app, name="meetings")

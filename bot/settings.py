@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("data")
 SLACK_API_URL = "https://slack.com/api/"
+
+
+# values people leave in a copied .env: "changeme", "xoxb-your-token", "<secret>", "..."
+PLACEHOLDER = re.compile(
+    r"^(?:changeme|change-me|secret|password|test|todo|tbd|none|null|x+|\.+|-+)$"
+    r"|your[-_ ]|placeholder|replace[-_ ]?me|example|<[^>]*>|\.\.\.",
+    re.IGNORECASE,
+)
 
 
 class Settings(BaseSettings):
@@ -111,6 +120,33 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"SECBOT_DEFAULT_TZ: unknown time zone {v!r}") from None
         return v
+
+    @model_validator(mode="after")
+    def _production_is_real(self) -> Settings:
+        """SECBOT_ENVIRONMENT=production refuses what only makes sense on a laptop: secrets
+        left at a placeholder, and a Slack bot that cannot verify Slack's requests. (Teams'
+        anonymous local mode is switched off in production by bot.teams_app.)"""
+        if self.environment != "production":
+            return self
+        problems = [
+            f"{name} looks like a placeholder"
+            for name, value in (
+                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+                ("SLACK_APP_TOKEN", self.slack_app_token),
+                (
+                    "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET",
+                    self.teams_client_secret,
+                ),
+                ("SECBOT_SMTP_PASSWORD", self.smtp_password),
+            )
+            if value and PLACEHOLDER.search(value)
+        ]
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            problems.append("SLACK_SIGNING_SECRET is needed to verify Slack's requests")
+        if problems:
+            raise ValueError("SECBOT_ENVIRONMENT=production: " + "; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _one_tls_mode(self) -> Settings:
