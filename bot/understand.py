@@ -496,6 +496,7 @@ STOPWORDS = set(
 # Words that say the question is about the past or the future.
 PAST = re.compile(
     r"\b(?:was|were|did|didn't|had|happened|held|took place|met|ago|last time|previous\w*|past"
+    r"|(?:have|has) (?:there )?been"
     r"|recent\w*|earlier|already|hosted|funded|sponsored|attended|organi[sz]ed|so far)\b"
 )
 FUTURE = re.compile(
@@ -716,6 +717,8 @@ def detect_intent(folded: str) -> str:
         return "thanks"
     if HELP.search(folded):
         return "help"
+    if re.match(r"(?:and |so |but )?why\b", folded):
+        return "describe"  # "why is there a bureau meeting in Jakarta?": what it is for
     for name, pattern in INTENTS:
         if pattern.search(folded):
             return name
@@ -886,6 +889,8 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         q.statuses.append("cancelled")
     if re.search(r"\bpostponed\b", rest):
         q.statuses.append("postponed")
+    if q.statuses and q.tense == "past" and not q.span:
+        q.tense = None  # "which meetings have been cancelled": the cancelling is past, not them
     if re.search(r"\b(?:planned|scheduled)\b", rest) and q.tense is None:
         q.tense = "future"  # "planned" asks what is still to come, not the literal status
     if q.ordinal == 1 and q.selector == "first":

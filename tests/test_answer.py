@@ -244,6 +244,19 @@ def test_answers_follow_changes(seeded: Engine) -> None:
     assert ids(ask(seeded, "meetings in Paris")) == ["paris-workshop-2016"]
 
 
+def test_cancelled_meetings_are_found_whenever_they_were_due(seeded: Engine) -> None:
+    from storage import db, repo
+
+    with db.session_scope(seeded) as session:
+        repo.cancel_meeting(
+            session, meeting_id="cee-regional-2016", now=parse_instant("2015-12-15")
+        )
+    for question in ("Which meetings have been cancelled?", "Were any meetings cancelled?"):
+        assert ids(ask(seeded, question)) == ["cee-regional-2016"], question
+    why = ask(seeded, "Why is there a bureau meeting in Jakarta?")
+    assert why.intent == "describe" and ids(why) == ["bureau-jakarta-2016"]
+
+
 def test_command_handlers_come_first(seeded: Engine) -> None:
     def subscribe(text: str, **_: object) -> Answer | None:
         if text.startswith("subscribe"):
