@@ -32,7 +32,7 @@ from bot.render_slack import (
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
-from storage import db, repo, subscriptions
+from storage import db, people, repo, subscriptions
 from storage.models import Meeting, SlackEvent, TargetKind
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import BOT_ID, BOT_USER, FakeSlack, fake_slack
@@ -203,6 +203,21 @@ def test_direct_message_is_answered_and_the_time_zone_looked_up_once(
     posts = fake.of("chat.postMessage")
     assert {c.params["channel"] for c in posts} == {"D0DIRECT"}
     assert len(fake.of("users.info")) == 1  # cached
+
+
+def test_the_profile_zone_is_kept_and_the_default_never_is(
+    slack: str, fake: FakeSlack, seeded: Engine
+) -> None:
+    fake.users["U0TOKYO"] = {"tz": "Asia/Tokyo"}
+    fake.users["U0NOZONE"] = {"tz": None}  # a profile without a zone
+    for user in ("U0TOKYO", "U0NOZONE"):
+        event = p.im_message("what's coming up?", user=user)
+        assert p.post_json(slack, p.event_callback(event)).status_code == 200
+        fake.wait_for("chat.postMessage", where=lambda c, e=event: c.params["thread_ts"] == e["ts"])
+    with Session(seeded) as s:
+        assert people.get_person(s, user_key="slack:U0TOKYO").timezone == "Asia/Tokyo"  # type: ignore[union-attr]
+        # answered in SECBOT_DEFAULT_TZ, but that is not their profile's zone
+        assert people.get_person(s, user_key="slack:U0NOZONE") is None
 
 
 def test_bot_messages_are_ignored(slack: str, fake: FakeSlack) -> None:

@@ -62,6 +62,11 @@ class TimezoneCache:
         self.entries[user_id] = (tz, self.now())
         return tz
 
+    def known(self, user_id: str) -> str | None:
+        """The zone the user's profile last gave (None when it gave none or was not read)."""
+        cached = self.entries.get(user_id)
+        return cached[0] if cached else None
+
 
 @dataclass
 class SlackDeps:
@@ -89,14 +94,14 @@ class SlackDeps:
             is_admin=admin_controls and self.is_admin(user_id),
         )
 
-    async def ask(
-        self, question: str, *, user_id: str, channel_id: str | None, tz: str | None
-    ) -> Answer:
-        """The core's answer, computed off the event loop; a polite reply if the core fails."""
+    async def ask(self, question: str, *, user_id: str, channel_id: str | None) -> Answer:
+        """The core's answer, computed off the event loop; a polite reply if the core fails.
+        The asker's zone is their profile's as last read (`timezones.get`, which every caller
+        has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone."""
         asker = Asker(
             user_id=user_id,
             platform="slack",
-            timezone=tz,
+            timezone=self.timezones.known(user_id),
             is_admin=self.is_admin(user_id),
             channel_id=channel_id,
         )

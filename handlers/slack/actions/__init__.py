@@ -84,9 +84,9 @@ async def _command(
 ) -> None:
     """Send a chat command to the core as the clicker and show them its reply."""
     user = _user(body)
-    tz = await deps.timezones.get(client, user)
+    await deps.timezones.get(client, user)  # the profile zone the core keeps for reminders
     channel = (body.get("channel") or {}).get("id")
-    answer = await deps.ask(question, user_id=user, channel_id=channel, tz=tz)
+    answer = await deps.ask(question, user_id=user, channel_id=channel)
     await reply_privately(body, client, respond, answer.text)
 
 
@@ -147,7 +147,7 @@ async def _reanswer(
     question, offset, size = read_page_value(value)
     if question:
         channel = (body.get("channel") or {}).get("id")
-        answer = await deps.ask(question, user_id=user, channel_id=channel, tz=viewer.timezone)
+        answer = await deps.ask(question, user_id=user, channel_id=channel)
     else:
         answer = await deps.upcoming(tz=viewer.timezone, limit=SHOWN_UPCOMING)
     return answer, viewer, offset, size

@@ -24,9 +24,7 @@ async def on_meetings(
     viewer = await deps.viewer(client, user, admin_controls=True)
     question = (command.get("text") or "").strip()
     if question:
-        answer = await deps.ask(
-            question, user_id=user, channel_id=command.get("channel_id"), tz=viewer.timezone
-        )
+        answer = await deps.ask(question, user_id=user, channel_id=command.get("channel_id"))
         size = PAGE_SIZE
     else:
         answer = await deps.upcoming(tz=viewer.timezone, limit=UPCOMING)

@@ -72,7 +72,7 @@ async def answer_in_thread(
         return
     question = question_text(event.get("text"))
     viewer = await deps.viewer(client, user, admin_controls=False)
-    answer = await deps.ask(question, user_id=user, channel_id=channel, tz=viewer.timezone)
+    answer = await deps.ask(question, user_id=user, channel_id=channel)
     message = answer_message(answer, viewer)
     thread_ts = event.get("thread_ts") or event.get("ts")
     if not await gate():
