@@ -230,8 +230,11 @@ def _candidates(q: Query, session: Session) -> list[Meeting]:
     return out
 
 
-def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
-    """Best first: words matched, then the selector or tense, then nearness to today."""
+def _rank(
+    q: Query, candidates: list[Meeting], fits: dict[str, tuple[float, float]]
+) -> list[Meeting]:
+    """Best first: words matched (`fits`, by meeting id), then the selector or tense, then
+    nearness to today."""
     today = q.today
     far = 10**6
 
@@ -243,7 +246,6 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
             return 0
         return min(abs((m.start_date - today).days), abs((end - today).days))
 
-    asked = _content_words(q.folded)
     prefer = q.tense
     if q.selector == "next":
         prefer = "future"
@@ -260,7 +262,7 @@ def _rank(q: Query, candidates: list[Meeting]) -> list[Meeting]:
         tense_penalty = 0 if (prefer is None or side == prefer) else 1
         if prefer is None and q.selector is None:
             tense_penalty = 0 if side == "future" else 1  # "when is…": what is still to come first
-        term, affinity = _fit(q, asked, m)
+        term, affinity = fits[m.id]
         return (-term, -affinity, tense_penalty, order)
 
     pool = candidates
@@ -284,14 +286,14 @@ def _single(q: Query, session: Session, *, intent: str) -> Reply:
         # "the next workshop" when none is to come: say so, and give the latest one
         prefix = f"I know of no {_noun(q, plural=True)} coming up. The latest: "
         q = replace(q, selector="last", tense="past")
-    ranked = _rank(q, candidates)
-    best = ranked[0]
     asked = _content_words(q.folded)
-    best_fit = _fit(q, asked, best)
+    fits = {m.id: _fit(q, asked, m) for m in candidates}
+    ranked = _rank(q, candidates, fits)
+    best = ranked[0]
     ties = [
         m
         for m in ranked[1:]
-        if _fit(q, asked, m) == best_fit and _side(m, q.today) == _side(best, q.today)
+        if fits[m.id] == fits[best.id] and _side(m, q.today) == _side(best, q.today)
     ]
     if not q.selector and len(ties) >= 3 and intent in ("when", "where", "describe"):
         return _list(q, session, intent=intent)
