@@ -94,6 +94,14 @@ def test_who_is_asking_matters(seeded: Engine) -> None:
         assert repo.list_deadlines(s) == []
 
 
+def test_a_channel_group_that_names_nothing_is_explained(seeded: Engine) -> None:
+    odd = say(seeded, "post reminders for Zorgian meetings in this channel")
+    assert odd is not None and odd.intent == "reminder_error"
+    assert "Zorgian meetings" in odd.text and "African meetings" in odd.text
+    with db.session_scope(seeded) as s:
+        assert reminders.list_rules(s) == []  # nothing written
+
+
 def test_a_person_can_follow_a_kind_a_region_or_everything(seeded: Engine) -> None:
     answer = say(seeded, "remind me 2 weeks before the regional meetings")
     assert answer is not None and answer.intent == "reminder_set"
