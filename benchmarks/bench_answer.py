@@ -20,7 +20,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import generate
-from bot.answer import Asker, answer
+from bot.assistant import answer
+from bot.conversation import Asker
 from storage import db
 from storage.models import Meeting, write_words
 from storage.seed import load_seed

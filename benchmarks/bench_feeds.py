@@ -32,11 +32,11 @@ from icalendar import Calendar, Event, vDuration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import calendar
+from bot.calendar import ical as calendar
 from bot.clock import fixed
 from bot.runtime import Runtime
-from bot.server import create_app
 from bot.settings import Settings
+from handlers.web.app import create_app
 from storage import db, repo
 from storage.models import MeetingData
 from tests.servers import serve_app

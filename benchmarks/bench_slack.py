@@ -31,8 +31,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from benchmarks.slack_data import fill
-from bot.answer import Answer
-from bot.render_slack import Viewer, answer_message
+from bot.conversation import Answer
+from handlers.slack.blocks import Viewer, answer_message
 from storage import db, repo
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import fake_slack

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.calendar import KIND_LABELS
+from bot.calendar.ical import KIND_LABELS
 from storage import places
 from storage.models import SLUG
 

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.answer import Answer, Asker
-from bot.render_slack import Viewer
+from bot.conversation import Answer, Asker
 from bot.runtime import Runtime
+from handlers.slack.blocks import Viewer
 from storage import repo, slack_events
 
 log = logging.getLogger("secbot.slack")

@@ -1,0 +1,124 @@
+"""Events API: @mentions and direct messages answered in a thread; the App Home tab."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.slack.blocks import answer_message, home_view
+from handlers.slack.deps import SlackDeps, deps_of, from_a_bot, log, question_text
+from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
+
+UPCOMING_ON_HOME = 5
+
+
+def register(app: Any) -> None:
+    app.event("app_mention")(once(on_mention))
+    app.event("message")(once(on_message))
+    app.event("app_home_opened")(once(on_home_opened))
+
+
+Gate = Callable[[], Awaitable[bool]]
+Listener = Callable[[dict[str, Any], Any, Any, Gate], Awaitable[None]]
+
+
+async def always() -> bool:
+    return True
+
+
+def once(listener: Listener) -> Callable[..., Awaitable[None]]:
+    """Let `listener` act on the first delivery of an event only; Slack's retries are dropped.
+
+    Bolt has already acknowledged the event when this runs. The event_id is written to the
+    database while the listener prepares its answer; the listener awaits `gate()` before it
+    posts anything, and stops when the gate says this delivery is a retry.
+    """
+
+    async def first_delivery_only(
+        body: dict[str, Any], event: dict[str, Any], context: Any, client: Any
+    ) -> None:
+        if from_a_bot(event):
+            return
+        event_id = body.get("event_id")
+        if not event_id:
+            await listener(event, context, client, always)
+            return
+        remembered = asyncio.ensure_future(deps_of(context).first_delivery(str(event_id)))
+
+        async def gate() -> bool:
+            if await remembered:
+                return True
+            log.info("event %s already handled; dropping the retry", event_id)
+            return False
+
+        try:
+            await listener(event, context, client, gate)
+        finally:
+            await remembered  # the id is stored even if the listener failed
+
+    first_delivery_only.__name__ = listener.__name__
+    return first_delivery_only
+
+
+async def answer_in_thread(
+    deps: SlackDeps, client: Any, event: dict[str, Any], gate: Gate = always
+) -> None:
+    """Ask the core and post its answer in the thread of the message that asked."""
+    user, channel = event.get("user"), event.get("channel")
+    if not user or not channel:
+        return
+    question = question_text(event.get("text"))
+    viewer = await deps.viewer(client, user, admin_controls=False)
+    answer = await deps.ask(question, user_id=user, channel_id=channel)
+    message = answer_message(answer, viewer)
+    thread_ts = event.get("thread_ts") or event.get("ts")
+    if not await gate():
+        return
+    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+
+
+async def on_mention(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
+    if from_a_bot(event):
+        return
+    await answer_in_thread(deps_of(context), client, event, gate)
+
+
+async def on_message(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
+    """Direct messages only: in channels the bot answers when @mentioned (app_mention)."""
+    if event.get("channel_type") != "im" or from_a_bot(event):
+        return
+    await answer_in_thread(deps_of(context), client, event, gate)
+
+
+async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
+    if event.get("tab", "home") != "home" or not event.get("user") or not await gate():
+        return
+    deps = deps_of(context)
+    user = event["user"]
+    viewer = await deps.viewer(client, user, admin_controls=True)
+    upcoming = await deps.upcoming(tz=viewer.timezone, limit=UPCOMING_ON_HOME)
+
+    def personal() -> tuple[list[str], list[str], str]:
+        with Session(deps.engine) as session:
+            key = f"slack:{user}"
+            return (
+                my_reminders(session, user_key=key),
+                my_subscriptions(session, user_key=key),
+                private_feed_status(session, user_key=key),
+            )
+
+    reminders, subscriptions, private_feed = await asyncio.to_thread(personal)
+    view = home_view(
+        viewer=viewer,
+        upcoming=upcoming.meetings,
+        reminders=reminders,
+        subscriptions=subscriptions,
+        private_feed=private_feed,
+    )
+    try:
+        await client.views_publish(user_id=user, view=view)
+    except Exception as e:
+        log.warning("views.publish for %s failed: %s", user, e)

@@ -1,0 +1,198 @@
+"""Microsoft Teams through the Microsoft 365 Agents SDK, hosted in the one FastAPI app.
+
+`TeamsBot` holds the SDK objects for a process: the connection manager (MSAL, from the SDK's
+`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*` settings), a FastAPI `CloudAdapter` whose outgoing
+sends are rate-limited and retried (`bot.teams_delivery`), and an `AgentApplication` with its
+state in the database and its handlers from `handlers.teams`. `bot.teams_http` routes
+`POST /api/messages` to `process`, which checks the JWT (that route only).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    DeliveryModes,
+    ResourceResponse,
+    load_configuration_from_env,
+)
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
+from microsoft_agents.hosting.fastapi import (
+    CloudAdapter,
+    jwt_authorization_decorator,
+    start_agent_process,
+)
+
+from bot.assistant import answer
+from bot.runtime import Runtime
+from bot.settings import Settings
+from handlers.teams import handlers
+from handlers.teams.state import DatabaseStorage
+from handlers.teams.throttle import ConversationLimiter, Delivery, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+def anonymous_allowed(settings: Settings) -> bool:
+    """Local mode only: never with a client id configured, never in production."""
+    if not settings.teams_anonymous_allowed:
+        return False
+    if settings.teams_client_id:
+        log.warning("Teams: ANONYMOUS_ALLOWED ignored because a client id is configured")
+        return False
+    if settings.environment == "production":
+        log.error("Teams: ANONYMOUS_ALLOWED refused in production; requests need a token")
+        return False
+    return True
+
+
+def sdk_configuration(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The SDK's configuration dict: its env variables, with the values our settings read
+    (which may come from `.env`) for the service connection."""
+    config = load_configuration_from_env(os.environ if environ is None else environ)
+    connections = config.setdefault("CONNECTIONS", {})
+    service = connections.setdefault("SERVICE_CONNECTION", {}).setdefault("SETTINGS", {})
+    for key, value in (
+        ("CLIENTID", settings.teams_client_id),
+        ("CLIENTSECRET", settings.teams_client_secret),
+        ("TENANTID", settings.teams_tenant_id),
+    ):
+        if value:
+            service[key] = value
+    service["ANONYMOUS_ALLOWED"] = anonymous_allowed(settings)
+    return config
+
+
+def _goes_to_connector(context: TurnContext, activity: Activity) -> bool:
+    """Whether sending `activity` is an HTTP call to the Bot Connector (so it is rate-limited)."""
+    if activity.type in (ActivityTypes.invoke_response, ActivityTypes.trace):
+        return False
+    return context.activity.delivery_mode != DeliveryModes.expect_replies
+
+
+class WireActivity(Activity):
+    """An Activity that leaves out null fields when serialized.
+
+    The SDK 1.9.0 posts new (non-reply) messages with `exclude_unset` but not `exclude_none`,
+    after setting `id = None`, so the body carries `"id": null`; strict connectors such as the
+    Agents Playground's refuse it (400). Replies already drop nulls; this does the same for all.
+    """
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("exclude_none", True)
+        return super().model_dump(**kwargs)
+
+
+class ThrottledCloudAdapter(CloudAdapter):
+    """The FastAPI CloudAdapter, sending each activity through `Delivery` (limits + retries)."""
+
+    def __init__(self, *, delivery: Delivery, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.delivery = delivery
+        self.on_turn_error = handlers.on_error
+
+    async def send_activities(  # type: ignore[override]
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        responses: list[ResourceResponse] = []
+        for activity in activities:
+            if type(activity) is Activity:
+                activity.__class__ = WireActivity  # same fields; see WireActivity
+            send = partial(super().send_activities, context, [activity])
+            if not _goes_to_connector(context, activity):
+                responses += await send()
+                continue
+            conversation = activity.conversation or context.activity.conversation
+            key = conversation.id if conversation else ""
+            responses += await self.delivery.send(key, send)
+        return responses
+
+
+class TeamsBot:
+    """The Agents SDK objects for one process (cheap to build; no network at start)."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        delivery: Delivery | None = None,
+        answer_fn: handlers.AnswerFn = answer,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        settings = runtime.settings
+        self.runtime = runtime
+        self.client_id = settings.teams_client_id
+        self.connections = MsalConnectionManager(**sdk_configuration(settings, environ))
+        self.auth_configuration = self.connections.get_default_connection_configuration()
+        self.storage = DatabaseStorage(runtime.engine, now=runtime.clock.now)
+        self.adapter = ThrottledCloudAdapter(
+            connection_manager=self.connections,
+            delivery=delivery
+            or Delivery(
+                limiter=ConversationLimiter(rate=settings.teams_messages_per_second),
+                policy=RetryPolicy(retries=settings.teams_max_retries),
+            ),
+        )
+        self.app = AgentApplication[TurnState](
+            ApplicationOptions(
+                storage=self.storage,
+                bot_app_id=self.client_id or "",
+                start_typing_timer=False,  # answers come in milliseconds
+                proactive=ProactiveOptions(storage=self.storage),
+            ),
+            connection_manager=self.connections,
+        )
+        deps = handlers.TeamsDeps(
+            engine=runtime.engine,
+            clock=runtime.clock,
+            public_url=settings.public_url,
+            answer=answer_fn,
+        )
+        handlers.register(self.app, deps)
+
+    def describe(self) -> str:
+        if self.client_id:
+            return f"Teams: /api/messages requires Bot Framework tokens for app {self.client_id}"
+        if self.auth_configuration.ANONYMOUS_ALLOWED:
+            return "Teams: local mode (anonymous) for the Agents Playground; never in production"
+        return (
+            "Teams is not connected: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID, "
+            "CLIENTSECRET and TENANTID (see README, 'Microsoft Teams'); /api/messages answers 401"
+        )
+
+
+def install(app: FastAPI, bot: TeamsBot) -> None:
+    """Make `bot` the app's Teams bot (its auth configuration guards /api/messages)."""
+    app.state.teams_bot = bot
+    app.state.agent_configuration = bot.auth_configuration
+
+
+def teams_bot(app: FastAPI) -> TeamsBot:
+    bot = getattr(app.state, "teams_bot", None)
+    if bot is None:
+        bot = TeamsBot(app.state.runtime)
+        install(app, bot)
+    return bot
+
+
+@jwt_authorization_decorator
+async def process(request: Request) -> Response | None:
+    """Run an authorized /api/messages request through the app's bot (see bot.teams_http)."""
+    bot: TeamsBot = request.app.state.teams_bot
+    return await start_agent_process(request, bot.app, bot.adapter)

@@ -1,0 +1,179 @@
+"""An `Answer` as a Teams Adaptive Card (schema 1.5, which Teams renders).
+
+Each meeting shows its dates, place, status and source, with Action.Submit buttons (Add to
+calendar, Remind me …, Subscribe) whose data `bot.button_commands.command_for` turns into core
+chat commands, and an Action.OpenUrl to the meeting's .ics on the feed server.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.button_commands import REMINDER_DAYS, offset_text, subscription_target
+from bot.calendar.ical import KIND_LABELS, location_text
+from bot.conversation import Answer
+from storage.models import Meeting, Precision
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+MAX_MEETINGS = 10  # keeps a card well under Teams' ~28 KB message limit
+
+EXAMPLES = (
+    "What's coming up?",
+    "Meetings in Africa in 2016",
+    "When is INC7?",
+    "Which meetings does Switzerland fund?",
+)
+
+
+def _day(d: date, *, month: bool = True, year: bool = True) -> str:
+    text = str(d.day)
+    if month:
+        text += f" {d:%B}"
+    if year:
+        text += f" {d.year}"
+    return text
+
+
+def when_text(m: Meeting) -> str:
+    """Dates for humans: "2–4 February 2016", "April 2015 (exact dates not yet announced)"."""
+    start, end = m.start_date, m.end_date or m.start_date
+    if start is None or end is None or m.precision == Precision.unknown:
+        return "dates not yet announced"
+    if m.precision == Precision.month:
+        return f"{start:%B %Y} (exact dates not yet announced)"
+    if start == end:
+        text = _day(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.day}–{_day(end)}"
+    elif start.year == end.year:
+        text = f"{_day(start, year=False)} – {_day(end)}"
+    else:
+        text = f"{_day(start)} – {_day(end)}"
+    if m.start_time:
+        times = m.start_time.strftime("%H:%M")
+        if m.end_time:
+            times += "–" + m.end_time.strftime("%H:%M")
+        text += f", {times}" + (f" ({m.timezone})" if m.timezone else "")
+    return text
+
+
+def source_text(m: Meeting) -> str | None:
+    if not m.source_document:
+        return None
+    return m.source_document + (f", paragraph {m.source_paragraph}" if m.source_paragraph else "")
+
+
+def ics_url(public_url: str, meeting_id: str) -> str:
+    return f"{public_url.rstrip('/')}/calendar/meeting/{meeting_id}.ics"
+
+
+def _text(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": data}
+
+
+def meeting_actions(m: Meeting, *, public_url: str) -> list[dict[str, Any]]:
+    remind_choices = [
+        _submit(f"{offset_text(days)} before", {"verb": "remind", "meeting_id": m.id, "days": days})
+        for days in REMINDER_DAYS
+    ]
+    actions: list[dict[str, Any]] = [
+        _submit("Add to calendar", {"verb": "calendar", "meeting_id": m.id}),
+        {
+            "type": "Action.ShowCard",
+            "title": "Remind me",
+            "card": {"type": "AdaptiveCard", "body": [], "actions": remind_choices},
+        },
+        _submit(
+            "Subscribe",
+            {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind},
+        ),
+    ]
+    if m.start_date is not None:  # undated meetings are not in the feeds
+        actions.append(
+            {"type": "Action.OpenUrl", "title": "Calendar file", "url": ics_url(public_url, m.id)}
+        )
+    return actions
+
+
+def meeting_container(m: Meeting, *, public_url: str) -> dict[str, Any]:
+    title = m.title + (f" ({m.short_name})" if m.short_name and m.short_name not in m.title else "")
+    facts = [
+        {"title": "When", "value": when_text(m)},
+        {"title": "Where", "value": location_text(m) or "to be announced"},
+        {"title": "Kind", "value": KIND_LABELS.get(m.kind, "Meeting")},
+        {"title": "Status", "value": m.status},
+    ]
+    source = source_text(m)
+    if source:
+        facts.append({"title": "Source", "value": source})
+    return {
+        "type": "Container",
+        "separator": True,
+        "spacing": "Medium",
+        "id": f"meeting-{m.id}",
+        "items": [
+            _text(title, weight="Bolder"),
+            {"type": "FactSet", "facts": facts},
+            {"type": "ActionSet", "actions": meeting_actions(m, public_url=public_url)},
+        ],
+    }
+
+
+def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]], fallback: str) -> dict:
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "fallbackText": fallback,
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def answer_card(answer: Answer, *, public_url: str) -> dict[str, Any]:
+    """The whole answer: its sentence, then each meeting (at most MAX_MEETINGS) with buttons."""
+    body: list[dict[str, Any]] = [_text(answer.text)]
+    shown = answer.meetings[:MAX_MEETINGS]
+    body += [meeting_container(m, public_url=public_url) for m in shown]
+    hidden = len(answer.meetings) - len(shown)
+    if hidden > 0:
+        body.append(_text(f"…and {hidden} more. Ask more narrowly to see them.", isSubtle=True))
+    for d in answer.deadlines:
+        body.append(_text(f"Deadline: {d.title}, {_day(d.due_date)}", spacing="Small"))
+    actions = [
+        {"type": "Action.OpenUrl", "title": name, "url": url} for name, url in answer.links.items()
+    ]
+    if not answer.meetings and not actions:
+        actions = [_submit(q, {"verb": "ask", "question": q}) for q in EXAMPLES[:3]]
+    return _card(body, actions, answer.text)
+
+
+def greeting_card() -> dict[str, Any]:
+    """What the bot can do, with example questions as buttons."""
+    intro = (
+        "Hi, I'm **secbot**, the secretariat's meeting assistant. Ask me about meetings as you "
+        "would ask a colleague: when and where they are, what's on in a region or a month, who "
+        "hosts or funds them."
+    )
+    howto = (
+        "Each meeting comes with buttons to **add it to your calendar**, **remind you** before "
+        "it starts, or **subscribe** to meetings like it. In a channel, @mention me."
+    )
+    body = [_text(intro), _text(howto, spacing="Small")]
+    actions = [_submit(q, {"verb": "ask", "question": q}) for q in EXAMPLES]
+    return _card(body, actions, intro)
+
+
+def text_card(text: str) -> dict[str, Any]:
+    return _card([_text(text)], [], text)
+
+
+__all__ = ["answer_card", "greeting_card", "subscription_target", "text_card", "when_text"]

@@ -1,0 +1,222 @@
+"""Teams conversation handlers on an Agents SDK `AgentApplication`.
+
+The callbacks are plain async functions taking the turn context and a `TeamsDeps`; `register`
+wires them onto an application, so tests drive them through the SDK's TestAdapter or over HTTP
+without importing a global app. They answer 1:1 chats and @mentions in channels and group chats
+(the SDK strips the bot's mention from the text), turn card buttons into core chat commands,
+greet new conversations, and remember every conversation reference in the database so
+reminders can reach it proactively after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from microsoft_agents.activity import Activity, ActivityTypes, ConversationUpdateTypes
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    CardFactory,
+    MessageFactory,
+    RouteRank,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app.proactive import Conversation
+from microsoft_agents.hosting.msteams import TeamsAgentExtension
+from sqlalchemy import Engine
+
+from bot.assistant import answer
+from bot.button_commands import command_for
+from bot.clock import Clock
+from bot.conversation import Answer, Asker
+from handlers.teams.cards import answer_card, greeting_card, text_card
+from storage import db
+from storage import teams as teams_store
+
+log = logging.getLogger(__name__)
+
+BUTTON_VERBS = re.compile(r"^(ask|calendar|remind|subscribe)$")
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+STALE_BUTTON = "That button no longer works. Ask me again and use the buttons on the new answer."
+
+
+class AnswerFn(Protocol):
+    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer: ...
+
+
+@dataclass
+class TeamsDeps:
+    engine: Engine
+    clock: Clock
+    public_url: str
+    answer: AnswerFn = answer
+
+
+# --- reading an activity ----------------------------------------------------------------------
+
+
+def conversation_kind(activity: Activity) -> str:
+    """personal | channel | groupChat (Teams sets conversationType; others only isGroup)."""
+    conv = activity.conversation
+    kind = conv.conversation_type if conv else None
+    if kind:
+        return str(kind)
+    return "groupChat" if conv and conv.is_group else "personal"
+
+
+def user_key(activity: Activity) -> str | None:
+    """The user's stable key across secbot (`teams:<Teams user id>`), as `Asker.key` makes it."""
+    user = activity.from_property
+    return f"teams:{user.id}" if user and user.id else None
+
+
+def team_id(activity: Activity) -> str | None:
+    data = activity.channel_data
+    team = data.get("team") if isinstance(data, Mapping) else getattr(data, "team", None)
+    value = team.get("id") if isinstance(team, Mapping) else getattr(team, "id", None)
+    return str(value) if value else None
+
+
+def mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    return any(m.mentioned and m.mentioned.id == bot_id for m in activity.get_mentions())
+
+
+def user_timezone(activity: Activity) -> str | None:
+    """The zone the Teams client reports (`localTimezone`), if it is a known IANA name. None
+    otherwise, not SECBOT_DEFAULT_TZ: the core uses the default for "today" and would else
+    record it as the person's profile zone (bot.profiles)."""
+    zone = activity.local_timezone
+    if zone:
+        try:
+            ZoneInfo(zone)
+            return zone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return None
+
+
+def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:
+    user = activity.from_property
+    return Asker(
+        user_id=user.id if user else None,
+        platform="teams",
+        timezone=user_timezone(activity),
+        channel_id=activity.conversation.id if activity.conversation else None,
+    )
+
+
+# --- doing things -----------------------------------------------------------------------------
+
+
+def card_message(card: dict[str, Any], summary: str) -> Activity:
+    reply = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    reply.summary = summary[:200]
+    return reply
+
+
+async def remember_conversation(context: TurnContext, deps: TeamsDeps) -> None:
+    """Store (or refresh) this conversation's reference for proactive messages."""
+    activity = context.activity
+    conversation = Conversation.from_turn_context(context)
+    try:
+        conversation.validate()
+    except ValueError:
+        return  # no service URL or conversation id: nothing we could reach later
+    kind = conversation_kind(activity)
+    reference = conversation.conversation_reference
+    values: dict[str, Any] = {
+        "conversation_id": reference.conversation.id,
+        "kind": kind,
+        "service_url": reference.service_url,
+        "conversation": conversation.store_item_to_json(),
+        "user_key": user_key(activity) if kind == "personal" else None,
+        "tenant_id": reference.conversation.tenant_id,
+        "team_id": team_id(activity),
+        "now": deps.clock.now(),
+    }
+
+    def save() -> None:
+        with db.session_scope(deps.engine) as session:
+            teams_store.save_conversation(session, **values)
+
+    await asyncio.to_thread(save)
+
+
+async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
+    asker = asker_for(context.activity, deps)
+    result = await asyncio.to_thread(
+        deps.answer, question, engine=deps.engine, asker=asker, now=deps.clock.now()
+    )
+    card = answer_card(result, public_url=deps.public_url)
+    await context.send_activity(card_message(card, result.text))
+
+
+async def on_message(context: TurnContext, state: TurnState, deps: TeamsDeps) -> None:
+    activity = context.activity
+    if conversation_kind(activity) != "personal" and not mentions_bot(activity):
+        return  # in channels and group chats, only answer when @mentioned
+    await remember_conversation(context, deps)
+    question = (activity.text or "").strip() or "help"
+    await reply_with_answer(context, deps, question)
+
+
+async def on_button(context: TurnContext, state: TurnState, data: Any, deps: TeamsDeps) -> None:
+    """An Action.Submit: its data becomes the chat command it stands for."""
+    await remember_conversation(context, deps)
+    command = command_for(data) if isinstance(data, Mapping) else None
+    if command is None:
+        await context.send_activity(card_message(text_card(STALE_BUTTON), STALE_BUTTON))
+        return
+    await reply_with_answer(context, deps, command)
+
+
+async def on_members_added(context: TurnContext, state: TurnState, deps: TeamsDeps) -> None:
+    """Greet once: when the bot is installed, or when a user opens a 1:1 chat with it."""
+    activity = context.activity
+    added = activity.members_added or []
+    bot_id = activity.recipient.id if activity.recipient else None
+    bot_added = any(m.id == bot_id for m in added)
+    user_added = any(m.id != bot_id for m in added)
+    if not (bot_added or (user_added and conversation_kind(activity) == "personal")):
+        return
+    await remember_conversation(context, deps)
+    card = greeting_card()
+    await context.send_activity(card_message(card, card["fallbackText"]))
+
+
+async def on_error(context: TurnContext, error: Exception) -> None:
+    """Log the error; the user gets a short apology, never a stack trace."""
+    log.error("Teams turn failed: %s", error, exc_info=error)
+    try:
+        await context.send_activity(SORRY)
+    except Exception:
+        log.exception("could not send the apology either")
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+
+def _bind(func: Callable[..., Any], deps: TeamsDeps) -> Callable[..., Any]:
+    async def handler(*args: Any) -> None:
+        await func(*args, deps)
+
+    handler.__name__ = func.__name__
+    return handler
+
+
+def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> TeamsAgentExtension[TurnState]:
+    """Attach the handlers to `app`; Teams routes go through the msteams extension."""
+    teams = TeamsAgentExtension[TurnState](app)
+    app.adaptive_card.action_submit(BUTTON_VERBS)(_bind(on_button, deps))
+    teams.conversation_update(ConversationUpdateTypes.MEMBERS_ADDED)(_bind(on_members_added, deps))
+    teams.activity(ActivityTypes.message, rank=RouteRank.LAST)(_bind(on_message, deps))
+    app.error(on_error)
+    return teams

@@ -1,0 +1,85 @@
+"""The one ASGI app: health, meetings JSON, Slack, Teams, calendar feeds, and the reminder
+scheduler in its lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+
+from fastapi import FastAPI, HTTPException, Query
+from sqlmodel import Session
+
+from bot.reminders.scheduler import start_reminders
+from bot.runtime import Runtime, open_runtime, prepare_database
+from handlers.slack.app import router as slack_router
+from handlers.slack.app import slack_lifespan
+from handlers.teams.http import router as teams_router
+from handlers.web.feeds import router as feeds_router
+from storage import places, repo
+from storage.models import Kind, meeting_json
+
+log = logging.getLogger("secbot")
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; without a runtime, one is opened from the settings at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or open_runtime(running=True, prepare=False)
+        prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
+        app.state.runtime = rt
+        stop_reminders = await start_reminders(rt)
+        try:
+            async with slack_lifespan(app, rt):
+                yield
+        finally:
+            await stop_reminders()
+
+    app = FastAPI(title="secbot", lifespan=lifespan)
+    app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
+    app.include_router(slack_router)
+
+    def rt() -> Runtime:
+        runtime_: Runtime = app.state.runtime
+        return runtime_
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, object]:
+        r = rt()
+        with Session(r.engine) as session:
+            count = repo.count_meetings(session)
+        return {"status": "ok", "meetings": count, "now": r.clock.now().isoformat()}
+
+    @app.get("/meetings.json")
+    def meetings(
+        start: date | None = Query(default=None, alias="from"),
+        end: date | None = Query(default=None, alias="to"),
+        kind: list[str] = Query(default=[]),
+        region: list[str] = Query(default=[]),
+        country: list[str] = Query(default=[]),
+    ) -> dict[str, object]:
+        bad_kinds = [k for k in kind if k not in Kind.__members__]
+        if bad_kinds:
+            raise HTTPException(400, f"unknown kind(s): {', '.join(bad_kinds)}")
+        regions = [places.region_name(r) for r in region]
+        if None in regions:
+            raise HTTPException(400, f"unknown region in {region}")
+        countries = [places.country_code(c) for c in country]
+        if None in countries:
+            raise HTTPException(400, f"unknown country in {country}")
+        with Session(rt().engine) as session:
+            rows = repo.list_meetings(
+                session,
+                start=start,
+                end=end,
+                kinds=kind,
+                regions=[r for r in regions if r],
+                countries=[c for c in countries if c],
+            )
+            return {"meetings": [meeting_json(m) for m in rows]}
+
+    app.include_router(feeds_router())  # /calendar.ics, /calendar/meeting/…, /calendar/u/…
+    return app

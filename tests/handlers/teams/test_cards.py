@@ -1,0 +1,123 @@
+"""The Adaptive Card renderer and the button payload → chat command mapping."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+from sqlalchemy import Engine
+
+from bot.button_commands import command_for
+from bot.clock import Clock
+from bot.conversation import Answer
+from handlers.teams.cards import MAX_MEETINGS, answer_card, greeting_card, when_text
+from storage import db, repo
+from storage.models import Meeting
+from tests.handlers.teams.conftest import PUBLIC_URL
+
+
+def meeting(**values: object) -> Meeting:
+    base: dict[str, object] = {
+        "id": "x", "title": "X", "kind": "workshop", "status": "planned", "uid": "x@secbot",
+        "precision": "day",
+    }  # fmt: skip
+    return Meeting(**{**base, **values})
+
+
+def test_dates_for_humans() -> None:
+    d = date
+    assert (
+        when_text(meeting(start_date=d(2016, 2, 2), end_date=d(2016, 2, 4))) == "2–4 February 2016"
+    )
+    assert when_text(meeting(start_date=d(2016, 2, 3), end_date=d(2016, 2, 3))) == "3 February 2016"
+    assert (
+        when_text(meeting(start_date=d(2016, 1, 28), end_date=d(2016, 2, 2)))
+        == "28 January – 2 February 2016"
+    )
+    assert (
+        when_text(meeting(start_date=d(2015, 12, 30), end_date=d(2016, 1, 2)))
+        == "30 December 2015 – 2 January 2016"
+    )
+    month = meeting(start_date=d(2015, 4, 1), end_date=d(2015, 4, 30), precision="month")
+    assert when_text(month) == "April 2015 (exact dates not yet announced)"
+    assert when_text(meeting(precision="unknown")) == "dates not yet announced"
+    timed = meeting(
+        start_date=d(2016, 2, 3), end_date=d(2016, 2, 3), start_time=time(10), end_time=time(13),
+        timezone="Africa/Lusaka",
+    )  # fmt: skip
+    assert when_text(timed) == "3 February 2016, 10:00–13:00 (Africa/Lusaka)"
+
+
+def test_every_meeting_has_facts_and_buttons(seeded: Engine, clock: Clock) -> None:
+    with db.session_scope(seeded) as session:
+        rows = repo.list_meetings(session)
+    answer = Answer(question="q", now=clock.now(), intent="list", text="All of them", meetings=rows)
+    card = answer_card(answer, public_url=PUBLIC_URL)
+
+    assert len(json.dumps(card).encode()) < 28_000  # Teams' message size limit
+    containers = [b for b in card["body"] if b["type"] == "Container"]
+    assert [c["id"] for c in containers] == [f"meeting-{m.id}" for m in rows[:MAX_MEETINGS]]
+    assert card["body"][-1]["text"].startswith(f"…and {len(rows) - MAX_MEETINGS} more")
+    for m, c in zip(rows, containers, strict=False):
+        facts = {f["title"]: f["value"] for f in c["items"][1]["facts"]}
+        assert facts["When"] == when_text(m)
+        assert facts["Status"] == m.status
+        if m.source_document:
+            assert facts["Source"].startswith(m.source_document)
+        actions = c["items"][2]["actions"]
+        commands = [command_for(a["data"]) for a in actions if a["type"] == "Action.Submit"]
+        reminders = [command_for(a["data"]) for a in actions[1]["card"]["actions"]]
+        assert commands[0] == f"add {m.id} to my calendar"
+        assert commands[1] is not None and commands[1].startswith("subscribe me to ")
+        assert reminders == [
+            f"remind me {offset} before {m.id}"
+            for offset in ("1 day", "3 days", "1 week", "2 weeks")
+        ]
+
+
+def test_undated_meetings_have_no_calendar_file_link() -> None:
+    undated = meeting(id="inc7", precision="unknown")
+    answer = Answer(question="q", now=None, intent="when", text="t", meetings=[undated])  # type: ignore[arg-type]
+    [container] = [b for b in answer_card(answer, public_url=PUBLIC_URL)["body"] if "id" in b]
+    assert "Action.OpenUrl" not in [a["type"] for a in container["items"][2]["actions"]]
+
+
+def test_answer_links_become_open_url_actions() -> None:
+    answer = Answer(
+        question="q", now=None, intent="feed", text="Your feed",  # type: ignore[arg-type]
+        links={"Subscribe in Outlook": "webcal://secbot.example.org/calendar/me.ics"},
+    )  # fmt: skip
+    card = answer_card(answer, public_url=PUBLIC_URL)
+    assert card["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "Subscribe in Outlook",
+            "url": "webcal://secbot.example.org/calendar/me.ics",
+        }
+    ]
+
+
+def test_greeting_offers_examples() -> None:
+    card = greeting_card()
+    assert card["version"] == "1.5"
+    assert all(command_for(a["data"]) == a["title"] for a in card["actions"])
+
+
+def test_button_payloads() -> None:
+    global_meeting = {"verb": "subscribe", "meeting_id": "m", "region": "global"}
+    assert command_for({**global_meeting, "kind": "regional_meeting"}) == (
+        "subscribe me to regional meetings"
+    )
+    assert command_for({"verb": "subscribe", "meeting_id": "m", "kind": "workshop"}) == (
+        "subscribe me to workshops"
+    )
+    for bad in (
+        {},
+        {"verb": "calendar"},
+        {"verb": "calendar", "meeting_id": "../etc"},
+        {"verb": "remind", "meeting_id": "m", "days": "soon"},
+        {"verb": "remind", "meeting_id": "m", "days": 5},
+        {"verb": "ask", "question": "   "},
+        {"verb": "delete everything", "meeting_id": "m"},
+    ):
+        assert command_for(bad) is None
