@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from bot.reminders import plan as reminders
 from storage import db, repo
-from storage.importers.prose.dates import normalise
 from storage.importers.prose import extract, read_prose
+from storage.importers.prose.dates import normalise
 from tests.paths import DATA
 
 REPORT = DATA / "progress_report.txt"

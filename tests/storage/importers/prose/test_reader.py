@@ -7,8 +7,8 @@ import docx
 import pytest
 
 from storage.importers import read_file
-from storage.importers.prose.places import find_places
 from storage.importers.prose import extract, read_prose
+from storage.importers.prose.places import find_places
 from storage.models import MeetingData
 from storage.seed import SEED_FILE
 from tests.paths import DATA
