@@ -1,11 +1,14 @@
 """Precision and recall of the prose extractor on the fixtures in tests/data/prose (documents
-in many UN styles, each with the meetings written down beside it). Prints JSON.
+in many UN styles, each with the meetings written down beside it), or in another folder of
+NAME.txt + NAME.yaml pairs (--dir, e.g. tests/data/prose_new, benchmarks/heldout/prose).
+Prints JSON.
 
-    .venv/bin/python benchmarks/prose_fixtures.py [NAME ...]
+    .venv/bin/python benchmarks/prose_fixtures.py [--dir PATH] [NAME ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import asdict
@@ -14,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.prose_expectations import fixture_names, score  # noqa: E402
+from tests.prose_expectations import FIXTURES, fixture_names, score  # noqa: E402
 
 
 def _ratio(a: int, b: int) -> float:
@@ -22,8 +25,13 @@ def _ratio(a: int, b: int) -> float:
 
 
 def main() -> None:
-    names = sys.argv[1:] or fixture_names()
-    scores = [score(n) for n in names]
+    parser = argparse.ArgumentParser(description="Score the prose extractor on fixtures.")
+    parser.add_argument("--dir", type=Path, default=FIXTURES, help="folder of NAME.txt + NAME.yaml")
+    parser.add_argument("names", nargs="*", metavar="NAME")
+    args = parser.parse_args()
+    folder = args.dir.resolve()
+    names = args.names or fixture_names(folder)
+    scores = [score(n, folder=folder) for n in names]
     total = {k: sum(getattr(s, k) for s in scores)
              for k in ("expected", "extracted", "matched", "checks", "checks_ok",
                        "deadlines_expected", "deadlines_found")}  # fmt: skip

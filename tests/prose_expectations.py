@@ -27,8 +27,8 @@ FIELDS = ("title", "kind", "ordinal", "end", "city", "country", "venue", "online
           "region", "hosts", "funders")  # fmt: skip
 
 
-def fixture_names() -> list[str]:
-    return sorted(p.stem for p in FIXTURES.glob("*.yaml"))
+def fixture_names(folder: Path = FIXTURES) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
 def _place(city: str | None, online: bool, country: str | None) -> str:
@@ -75,11 +75,11 @@ class Score:
     differences: list[str] = field(default_factory=list)
 
 
-def score(name: str, result: ProseResult | None = None) -> Score:
-    """Extraction from `name`.txt against `name`.yaml."""
-    spec = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text(encoding="utf-8"))
+def score(name: str, result: ProseResult | None = None, folder: Path = FIXTURES) -> Score:
+    """Extraction from `name`.txt against `name`.yaml, both in `folder`."""
+    spec = yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
     if result is None:
-        result = read_prose(FIXTURES / f"{name}.txt", fmt="txt")
+        result = read_prose(folder / f"{name}.txt", fmt="txt")
     expected: list[dict[str, Any]] = spec.get("meetings") or []
     s = Score(name, expected=len(expected), extracted=len(result.meetings))
     unmatched = list(result.meetings)
