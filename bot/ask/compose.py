@@ -16,7 +16,9 @@ from functools import cache
 from sqlmodel import Session
 
 from bot.ask import render_text as rt
-from bot.ask.understand import CONTINENTS, EXTRA_REGIONS, STOPWORDS, Query, _stem
+from bot.ask.query import Query
+from bot.ask.understand import _stem
+from bot.ask.words import CONTINENTS, EXTRA_REGIONS, STOPWORDS
 from storage import places, repo
 from storage.models import Deadline, Meeting
 

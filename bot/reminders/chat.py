@@ -184,7 +184,7 @@ def meeting_group(said: str) -> tuple[RuleScope, str, str] | None:
     """A group of meetings as a rule scope: "all meetings", a region ("African meetings"), or
     a kind ("the regional meetings", "workshops"); None when it names none of these (or is
     singular: "the African meeting" is one meeting)."""
-    from bot.ask.understand import KIND_PHRASES
+    from bot.ask.words import KIND_PHRASES
 
     what = re.sub(r"^(?:all\s+)?(?:of\s+)?(?:the\s+)?", "", said.strip().lower())
     what = re.sub(r"\s+", " ", what)

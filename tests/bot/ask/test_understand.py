@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.ask.understand import Query, understand
+from bot.ask.query import Query
+from bot.ask.understand import understand
 from bot.ask.vocabulary import vocabulary
 
 TODAY = date(2015, 12, 15)
