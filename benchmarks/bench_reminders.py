@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.reminders import plan as reminders  # noqa: E402
+from bot import reminders  # noqa: E402
 from storage import db  # noqa: E402
 from storage.models import Delivery, ReminderRule  # noqa: E402
 from storage.seed import load_seed  # noqa: E402

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from storage import db
 from storage.models import Delivery, ReminderRule
 

@@ -16,8 +16,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot import reminders
 from bot.calendar import ical as calendar
-from bot.reminders import plan as reminders
 from bot.reminders.notifier import Message
 from storage import repo
 from storage import subscriptions as subs

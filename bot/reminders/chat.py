@@ -27,8 +27,8 @@ import dateparser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import reminders
 from bot.conversation import Answer, Asker
-from bot.reminders import plan as reminders
 from bot.reminders import profiles
 from bot.settings import get_settings
 from storage import db, people, places, repo

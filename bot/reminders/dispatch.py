@@ -26,8 +26,10 @@ from sqlalchemy import Engine, and_, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.reminders.due import due
+from bot.reminders.messages import render
 from bot.reminders.notifier import Message, Notifier, SendResult
-from bot.reminders.plan import NOTICE_KINDS, TOO_LATE, Grace, due, grace_from_settings, render
+from bot.reminders.terms import NOTICE_KINDS, TOO_LATE, Grace, grace_from_settings
 from bot.settings import Settings
 from storage.models import (
     Deadline,

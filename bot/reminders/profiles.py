@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot import reminders
 from bot.conversation import Asker
-from bot.reminders import plan as reminders
 from bot.settings import Settings
 from storage import people
 

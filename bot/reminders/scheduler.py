@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.reminders import plan as reminders
+from bot.reminders import ledger
 from bot.reminders.dispatch import Dispatcher, DispatchReport, Policy, next_due
 from bot.runtime import Runtime
 from handlers.notifiers import build_notifiers
@@ -48,12 +48,12 @@ class ReminderScheduler:
             self.tick, IntervalTrigger(seconds=self.safety_interval), id="safety",
             max_instances=1, coalesce=True, misfire_grace_time=None,
         )  # fmt: skip
-        reminders.LEDGER_LISTENERS.append(self.poke)
+        ledger.LEDGER_LISTENERS.append(self.poke)
         self._wake_in(0.0)
 
     async def stop(self) -> None:
-        if self.poke in reminders.LEDGER_LISTENERS:
-            reminders.LEDGER_LISTENERS.remove(self.poke)
+        if self.poke in ledger.LEDGER_LISTENERS:
+            ledger.LEDGER_LISTENERS.remove(self.poke)
         self.scheduler.shutdown(wait=False)
         for notifier in self.dispatcher.notifiers.values():
             await notifier.aclose()

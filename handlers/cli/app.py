@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.progress import track
 from rich.table import Table
 
-from bot.reminders.plan import replan_meetings
+from bot.reminders.ledger import replan_meetings
 from handlers.cli import ask as cli_ask
 from handlers.cli import feeds as cli_feeds
 from handlers.cli import reminders as cli_reminders

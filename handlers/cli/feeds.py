@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from bot.runtime import Runtime
 from handlers.cli.common import NowOpt, cli_runtime, err, fail, out, print_json
 from storage import db, repo

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from bot.reminders.plan import replan_meetings
+from bot.reminders.ledger import replan_meetings
 from bot.runtime import open_runtime
 from handlers.cli.common import err, out
 from storage import db, repo

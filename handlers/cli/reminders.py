@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from bot.reminders import profiles
 from bot.reminders.deadlines import apply_rules, load_rules
 from handlers.cli.common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json

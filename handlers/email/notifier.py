@@ -21,7 +21,7 @@ from bot.calendar import feeds, invites
 from bot.calendar import ical as calendar
 from bot.clock import Clock
 from bot.reminders.notifier import Message, SendResult
-from bot.reminders.plan import NOTICE_KINDS
+from bot.reminders.terms import NOTICE_KINDS
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.models import Delivery, DeliveryKind

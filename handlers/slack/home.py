@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot import reminders
 from bot.calendar.chat import describe_target
 from bot.calendar.chat import offset_text as before_text
-from bot.reminders import plan as reminders
 from storage import subscriptions
 from storage.models import Subscription
 

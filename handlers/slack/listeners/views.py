@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from handlers.slack.blocks import MEETING_MODAL, Viewer, meeting_blocks
 from handlers.slack.deps import deps_of, log
 from handlers.slack.modal import editing_id, submitted_fields, validate

@@ -12,9 +12,9 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from bot import reminders
 from bot.calendar import invites
 from bot.clock import Clock
-from bot.reminders import plan as reminders
 from bot.reminders.dispatch import DispatchReport, Policy, run_once
 from bot.settings import Settings
 from handlers.cli.app import app

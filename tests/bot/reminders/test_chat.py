@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from bot import reminders
 from bot.conversation import Asker
-from bot.reminders import plan as reminders
 from bot.reminders.chat import handle
 from storage import db, repo
 

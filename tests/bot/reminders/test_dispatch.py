@@ -10,8 +10,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
+from bot import reminders
 from bot.clock import fixed
-from bot.reminders import plan as reminders
 from bot.reminders.dispatch import Dispatcher, Policy, run_once
 from bot.settings import Settings
 from handlers.email.notifier import EmailNotifier

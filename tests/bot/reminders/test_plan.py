@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from bot.reminders.deadlines import apply_rules, load_rules
 from storage import db, repo
 from storage.models import (

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, select
 
+from bot import reminders
 from bot.assistant import answer
 from bot.conversation import Answer, Asker
-from bot.reminders import plan as reminders
 from bot.reminders import profiles
 from bot.reminders.chat import days_text, offsets_in_words
 from storage import db, people, repo

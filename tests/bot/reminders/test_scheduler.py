@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from bot import reminders
 from bot.clock import Clock
-from bot.reminders import plan as reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.web.app import create_app

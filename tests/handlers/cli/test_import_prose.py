@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.reminders import plan as reminders
+from bot import reminders
 from storage import db, repo
 from storage.importers.prose import extract, read_prose
 from storage.importers.prose.dates import normalise

@@ -16,11 +16,11 @@ from icalendar import Calendar
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot import reminders
 from bot.assistant import answer
 from bot.calendar import invites
 from bot.clock import Clock
 from bot.conversation import Asker
-from bot.reminders import plan as reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.slack.blocks import (

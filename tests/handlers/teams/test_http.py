@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from bot import reminders
 from bot.clock import Clock, fixed
-from bot.reminders import plan as reminders
 from bot.reminders.dispatch import Policy, run_once
 from handlers.teams.app import TeamsBot, install
 from handlers.teams.notifier import TeamsNotifier

@@ -16,379 +16,46 @@ either keeps the zone it was given or follows their chat profile's zone (`follow
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, event, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.reminders.notifier import Message
-from bot.settings import Settings, get_settings
-from storage import places, repo
+from bot.reminders.terms import (
+    CANCELLED,
+    DEADLINE_GONE,
+    NO_DATE,
+    NOT_REQUESTED,
+    NOTICE_KINDS,
+    PLANNED_KINDS,
+    POSTPONED,
+    UNSUBSCRIBED,
+    Grace,
+    ReminderError,
+    channel_of,
+    grace_from_settings,
+    has_date,
+    reminder_time,
+)
+from bot.settings import get_settings
+from storage import repo
 from storage import subscriptions as subs
 from storage.models import (
     Deadline,
-    DeadlineKind,
     Delivery,
     DeliveryKind,
     DeliveryState,
     InvitationStatus,
-    Kind,
     Meeting,
-    Precision,
     ReminderRule,
     RuleScope,
     Status,
 )
-
-CHANNELS = ("email", "slack", "teams", "log")
-EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-OFFSET = re.compile(r"^(\d{1,3})\s*([dw])$")
-
-# Reasons a row is skipped (shown in `secbot reminders list` and the JSON).
-TOO_LATE = "too late"
-CANCELLED = "meeting cancelled"
-NO_DATE = "meeting has no date"
-POSTPONED = "meeting postponed"
-UNSUBSCRIBED = "unsubscribed"
-DEADLINE_GONE = "deadline removed"
-NOT_REQUESTED = "no longer requested"
-
-PLANNED_KINDS = (DeliveryKind.reminder.value, DeliveryKind.deadline.value)
-NOTICE_KINDS = (DeliveryKind.invite.value, DeliveryKind.update.value, DeliveryKind.cancel.value)
-
-Grace = Mapping[str, timedelta]
-
-
-class ReminderError(ValueError):
-    """A request that cannot be honoured as given (bad subscriber, unknown meeting, ...)."""
-
-
-# --- small pure helpers ------------------------------------------------------------------------
-
-
-def parse_offsets(text: str) -> list[int]:
-    """ "1d,3d,2w" → [1, 3, 14] (days before, sorted, unique)."""
-    days: set[int] = set()
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        m = OFFSET.match(part)
-        if not m:
-            raise ReminderError(f"cannot read {part!r} as an offset: use e.g. 1d, 3d or 2w")
-        days.add(int(m.group(1)) * (7 if m.group(2) == "w" else 1))
-    if not days:
-        raise ReminderError("give at least one offset, e.g. --before 1d,3d")
-    return sorted(days)
-
-
-def offsets_text(days: Iterable[int]) -> str:
-    return ",".join(f"{d // 7}w" if d and d % 7 == 0 else f"{d}d" for d in days)
-
-
-def parse_time_of_day(text: str) -> time:
-    try:
-        return time.fromisoformat(text.strip())
-    except ValueError:
-        raise ReminderError(f"cannot read {text!r} as a time of day (use 09:00)") from None
-
-
-def check_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ReminderError(
-            f"unknown time zone {name!r} (use an IANA name like Europe/Zurich)"
-        ) from None
-    return name
-
-
-def subscriber_key(channel: str, address: str) -> str:
-    """A checked subscriber key: "email:a@x.org", "slack:U123", "teams:29:abc", "log:name"."""
-    channel, address = channel.strip().lower(), address.strip()
-    if channel not in CHANNELS:
-        raise ReminderError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
-    if not address:
-        raise ReminderError(f"a {channel} recipient needs an address or id")
-    if channel == "email":
-        if not EMAIL.match(address):
-            raise ReminderError(f"{address!r} is not an e-mail address (like name@example.org)")
-        address = address.lower()
-    if channel == "slack" and not re.match(r"^[UWCGD][A-Z0-9]{2,}$", address):
-        raise ReminderError(
-            f"{address!r} is not a Slack user or channel id (like U0123ABCD or C0123ABCD)"
-        )
-    return f"{channel}:{address}"
-
-
-def parse_subscriber(text: str) -> str:
-    """ "slack:U123" or "teams:ID" (the CLI's --user/--channel values) as a checked key."""
-    channel, sep, address = text.partition(":")
-    if not sep:
-        raise ReminderError(f"{text!r}: give the platform too, e.g. slack:U0123ABCD")
-    return subscriber_key(channel, address)
-
-
-def channel_of(subscriber: str) -> str:
-    return subscriber.partition(":")[0]
-
-
-def reminder_time(day: date, offset_days: int, at: time, tz: str) -> datetime:
-    """The UTC instant of `at` o'clock in `tz`, `offset_days` calendar days before `day`."""
-    local = datetime.combine(day - timedelta(days=offset_days), at, tzinfo=ZoneInfo(tz))
-    return local.astimezone(UTC)
-
-
-def grace_from_settings(settings: Settings) -> dict[str, timedelta]:
-    notice = timedelta(hours=settings.reminders_grace_notice)
-    return {
-        DeliveryKind.reminder.value: timedelta(hours=settings.reminders_grace_reminder),
-        DeliveryKind.deadline.value: timedelta(hours=settings.reminders_grace_deadline),
-        DeliveryKind.invite.value: notice,
-        DeliveryKind.update.value: notice,
-        DeliveryKind.cancel.value: notice,
-    }
-
-
-# --- what is due: a pure function of the rows and an instant ----------------------------------
-
-
-class LedgerRow(Protocol):
-    kind: str
-    state: str
-    due_at: datetime
-    claimed_at: datetime | None
-
-
-class Due(NamedTuple):
-    to_send: list[Any]
-    to_skip: list[Any]  # too late to be useful: skip with reason TOO_LATE
-
-
-def due(
-    rows: Iterable[LedgerRow], now: datetime, grace: Grace, *, lease: timedelta | None = None
-) -> Due:
-    """Split rows into what to send now and what came due too long ago to be useful.
-
-    A row is due when it is pending and `due_at <= now`; one stuck in `sending` whose claim is
-    older than `lease` (its worker died) is due again. It is sent when it is no more than its
-    kind's grace late, else skipped. Rows not yet due are in neither list.
-    """
-    to_send: list[Any] = []
-    to_skip: list[Any] = []
-    for row in rows:
-        if row.state == DeliveryState.pending:
-            if row.due_at > now:
-                continue
-        elif row.state == DeliveryState.sending:
-            if lease is None or row.claimed_at is None or row.claimed_at > now - lease:
-                continue
-        else:
-            continue
-        late = now - row.due_at
-        if late <= grace.get(row.kind, timedelta(0)):
-            to_send.append(row)
-        else:
-            to_skip.append(row)
-    return Due(to_send, to_skip)
-
-
-# --- rules -------------------------------------------------------------------------------------
-
-
-def scope_value_for(session: Session, scope: str, value: str | None) -> str:
-    """Check and normalise a rule's scope value (meeting id, region name, kind)."""
-    if scope == RuleScope.all:
-        return ""
-    if not value:
-        raise ReminderError(f"--{scope} needs a value")
-    if scope == RuleScope.meeting:
-        repo_meeting = repo.get_meeting(session, meeting_id=value)
-        if repo_meeting is None:
-            raise ReminderError(f"no meeting with id {value!r} (see `secbot meetings list`)")
-        return repo_meeting.id
-    if scope == RuleScope.region:
-        region = places.region_name(value)
-        if region is None:
-            raise ReminderError(f"unknown region {value!r}; one of {', '.join(places.REGIONS)}")
-        return region
-    if scope == RuleScope.kind:
-        kind = value.strip().lower().replace(" ", "_").replace("-", "_")
-        if kind not in Kind.__members__:
-            kind = kind.removesuffix("s")  # "workshops" → "workshop"
-        if kind not in Kind.__members__:
-            raise ReminderError(f"unknown kind {value!r}; one of {', '.join(Kind.__members__)}")
-        return kind
-    raise ReminderError(f"unknown scope {scope!r}")
-
-
-def add_rule(
-    session: Session,
-    *,
-    subscriber: str,
-    scope: str,
-    scope_value: str | None,
-    offsets: Sequence[int],
-    now: datetime,
-    timezone: str,
-    time_of_day: time = time(9, 0),
-    starts: bool = True,
-    deadlines: bool = False,
-    deadline_kinds: Sequence[str] = (),
-    follows_profile: bool = False,
-) -> ReminderRule:
-    """Create or replace (and reactivate) a subscriber's rule for one scope, then plan.
-
-    `follows_profile`: `timezone` is the person's profile zone and moves when it changes
-    (`rezone_rules`); otherwise the zone was given explicitly and stays."""
-    value = scope_value_for(session, scope, scope_value)
-    check_zone(timezone)
-    for k in deadline_kinds:
-        if k not in DeadlineKind.__members__:
-            raise ReminderError(f"unknown deadline kind {k!r}")
-    if not offsets:
-        raise ReminderError("give at least one offset")
-    if not starts and not deadlines:
-        raise ReminderError("a rule must remind of meeting starts, deadlines or both")
-    rule = session.exec(
-        select(ReminderRule).where(
-            ReminderRule.subscriber == subscriber,
-            ReminderRule.scope == scope,
-            ReminderRule.scope_value == value,
-        )
-    ).first()
-    if rule is None:
-        rule = ReminderRule(
-            subscriber=subscriber, scope=scope, scope_value=value, timezone=timezone,
-            created_at=now, updated_at=now,
-        )  # fmt: skip
-    rule.offsets = sorted(set(offsets))
-    rule.starts, rule.deadlines = starts, deadlines
-    rule.deadline_kinds = list(deadline_kinds)
-    rule.time_of_day, rule.timezone = time_of_day, timezone
-    rule.follows_profile = follows_profile
-    rule.active, rule.updated_at = True, now
-    session.add(rule)
-    session.flush()
-    _replan_for_rule(session, rule=rule, now=now)
-    return rule
-
-
-def mute_meeting(session: Session, *, subscriber: str, meeting_id: str, now: datetime) -> None:
-    """Stop reminding `subscriber` about one meeting, whatever rule brought it in: an inactive
-    meeting-scoped rule is a mute that beats region/kind/all rules."""
-    value = scope_value_for(session, RuleScope.meeting, meeting_id)
-    rule = session.exec(
-        select(ReminderRule).where(
-            ReminderRule.subscriber == subscriber,
-            ReminderRule.scope == RuleScope.meeting.value,
-            ReminderRule.scope_value == value,
-        )
-    ).first()
-    if rule is None:
-        rule = ReminderRule(
-            subscriber=subscriber, scope=RuleScope.meeting.value, scope_value=value,
-            timezone=get_settings().default_tz, created_at=now, updated_at=now,
-        )  # fmt: skip
-    rule.active, rule.updated_at = False, now
-    session.add(rule)
-    session.flush()
-    replan_meeting(session, meeting_id=value, now=now)
-
-
-def unsubscribe(session: Session, *, subscriber: str, now: datetime) -> list[ReminderRule]:
-    """Deactivate every rule of `subscriber`; their pending reminders are skipped."""
-    rules = list(
-        session.exec(
-            select(ReminderRule).where(
-                ReminderRule.subscriber == subscriber, col(ReminderRule.active).is_(True)
-            )
-        )
-    )
-    for rule in rules:
-        rule.active, rule.updated_at = False, now
-        session.add(rule)
-    session.flush()
-    if rules:
-        pending = session.exec(
-            select(Delivery.meeting_id)
-            .where(Delivery.recipient == subscriber, Delivery.state == DeliveryState.pending)
-            .distinct()
-        )
-        replan_meetings(session, meeting_ids=list(pending), now=now)
-    return rules
-
-
-def rezone_rules(session: Session, *, subscriber: str, timezone: str, now: datetime) -> PlanReport:
-    """Move `subscriber`'s rules that follow their profile zone to `timezone`, and their
-    pending reminders with them. Sent rows stay as they are: they are owed again only when
-    their subject's date moves (see `_owed_again`). Rules with an explicit zone are left."""
-    check_zone(timezone)
-    rules = list(
-        session.exec(
-            select(ReminderRule).where(
-                ReminderRule.subscriber == subscriber,
-                col(ReminderRule.follows_profile).is_(True),
-                ReminderRule.timezone != timezone,
-            )
-        )
-    )
-    if not rules:
-        return PlanReport()
-    for rule in rules:
-        rule.timezone, rule.updated_at = timezone, now
-        session.add(rule)
-    session.flush()
-    ids = {r.scope_value for r in rules if r.active and r.scope == RuleScope.meeting}
-    ids |= set(
-        session.exec(
-            select(Delivery.meeting_id)
-            .where(
-                Delivery.recipient == subscriber,
-                Delivery.state == DeliveryState.pending,
-                col(Delivery.kind).in_(PLANNED_KINDS),
-            )
-            .distinct()
-        )
-    )
-    return replan_meetings(session, meeting_ids=sorted(ids), now=now)
-
-
-def list_rules(session: Session, *, subscriber: str | None = None) -> list[ReminderRule]:
-    query = select(ReminderRule)
-    if subscriber:
-        query = query.where(ReminderRule.subscriber == subscriber)
-    return list(session.exec(query.order_by(col(ReminderRule.id))))
-
-
-def remove_rule(session: Session, *, rule_id: int, now: datetime) -> ReminderRule:
-    rule = session.get(ReminderRule, rule_id)
-    if rule is None:
-        raise ReminderError(f"no reminder rule with id {rule_id}")
-    rule.active, rule.updated_at = False, now
-    session.add(rule)
-    session.flush()
-    _replan_for_rule(session, rule=rule, now=now)
-    return rule
-
-
-def _replan_for_rule(session: Session, *, rule: ReminderRule, now: datetime) -> None:
-    if rule.scope == RuleScope.meeting:
-        replan_meeting(session, meeting_id=rule.scope_value, now=now)
-        return
-    query = select(Meeting.id)
-    if rule.scope == RuleScope.region:
-        query = query.where(Meeting.region == rule.scope_value)
-    elif rule.scope == RuleScope.kind:
-        query = query.where(Meeting.kind == rule.scope_value)
-    replan_meetings(session, meeting_ids=list(session.exec(query)), now=now)
-
 
 # --- planning ----------------------------------------------------------------------------------
 
@@ -458,10 +125,6 @@ def _rule_matches(rule: ReminderRule, m: Meeting) -> bool:
     )
 
 
-def _has_date(m: Meeting) -> bool:
-    return m.start_date is not None and m.precision == Precision.day
-
-
 def _scoped(scope: RuleScope, value: str) -> Any:
     return and_(col(ReminderRule.scope) == scope.value, col(ReminderRule.scope_value) == value)
 
@@ -490,7 +153,7 @@ def wanted(
         for r in rules
         if r.scope == RuleScope.meeting and r.scope_value == m.id and not r.active
     }
-    remind_start = _has_date(m) and m.status != Status.postponed
+    remind_start = has_date(m) and m.status != Status.postponed
     for rule in rules:
         if not rule.active or rule.subscriber in muted or not _rule_matches(rule, m):
             continue
@@ -518,7 +181,7 @@ def _skip_reason(
         return CANCELLED
     if row.kind == DeliveryKind.reminder and m.status == Status.postponed:
         return POSTPONED
-    if row.kind == DeliveryKind.reminder and not _has_date(m):
+    if row.kind == DeliveryKind.reminder and not has_date(m):
         return NO_DATE
     if row.deadline_id is not None and row.deadline_id not in deadline_ids:
         return DEADLINE_GONE
@@ -673,7 +336,7 @@ def _update_invitees(session: Session, *, meeting: Meeting, now: datetime) -> in
     """Queue a REQUEST for every invitee behind the meeting's SEQUENCE: an `update` for those
     who had an earlier one, an `invite` for those who never got one. An invitee with an invite
     or update still waiting needs nothing more: it is rendered from the facts when sent."""
-    if not _has_date(meeting):
+    if not has_date(meeting):
         return 0  # nothing to put in a calendar (any CANCEL is `_cancel`'s)
     invitations = subs.list_invitations(session, meeting_id=meeting.id)
     if not invitations:
@@ -803,65 +466,3 @@ def list_deliveries(
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
-
-
-# --- messages ----------------------------------------------------------------------------------
-
-
-def _day(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def _in_days(offset: int) -> str:
-    return {0: "today", 1: "tomorrow"}.get(offset, f"in {offset} days")
-
-
-def _meeting_line(m: Meeting) -> str:
-    name = f"{m.title} ({m.short_name})" if m.short_name else m.title
-    place = ", ".join(
-        p for p in (m.city, places.country_name(m.country) if m.country else None) if p
-    )
-    when = _day(m.start_date) if m.start_date and _has_date(m) else "date to be announced"
-    if m.start_date and m.end_date and m.end_date != m.start_date and _has_date(m):
-        when = f"{_day(m.start_date)} to {_day(m.end_date)}"
-    return f"{name} — {when}" + (f", {place}" if place else "") + f" [{m.id}]"
-
-
-def render(
-    delivery: Delivery,
-    meeting: Meeting | None,
-    deadline: Deadline | None,
-    *,
-    attendees: Sequence[str] = (),
-) -> Message:
-    """The message for a delivery, from the facts as they are now (`attendees`: the meeting's
-    e-mail invitees, which invites, updates and CANCELs list)."""
-    kind = delivery.kind
-    if meeting is None:
-        return Message(
-            subject=f"Meeting {delivery.meeting_id} is no longer listed",
-            text=f"Meeting {delivery.meeting_id} is no longer listed.",
-            kind=kind,
-            meeting_id=delivery.meeting_id,
-        )
-    label = meeting.short_name or meeting.title
-    line = _meeting_line(meeting)
-    if kind == DeliveryKind.deadline and deadline is not None:
-        subject = f"Deadline {_in_days(delivery.offset_days)}: {deadline.title} for {label}"
-        text = f"{subject} ({_day(deadline.due_date)}).\n{line}"
-    elif kind == DeliveryKind.cancel:
-        subject = f"Cancelled: {meeting.title}"
-        text = f"{subject}. It will not take place; no further reminders will be sent.\n{line}"
-    elif kind == DeliveryKind.invite:
-        subject = f"Invitation: {meeting.title}"
-        text = f"{subject}\n{line}"
-    elif kind == DeliveryKind.update:
-        subject = f"Updated: {meeting.title}"
-        text = f"{subject}\n{line}"
-    else:
-        subject = f"Reminder: {label} starts {_in_days(delivery.offset_days)}"
-        text = f"{subject}.\n{line}"
-    return Message(
-        subject=subject, text=text, kind=kind, meeting_id=meeting.id, sequence=meeting.sequence,
-        meeting=meeting, attendees=tuple(attendees),
-    )  # fmt: skip
