@@ -1,0 +1,83 @@
+"""The store's tables and the validated shapes, one module per domain; every public name is
+importable from here (`from storage.models import Meeting, MeetingData`)."""
+
+from storage.models.chat import AgentState, Person, SlackEvent, TeamsConversation
+from storage.models.feeds import (
+    FeedState,
+    FeedToken,
+    Invitation,
+    InvitationStatus,
+    Subscription,
+    TargetKind,
+)
+from storage.models.meetings import (
+    Deadline,
+    DeadlineData,
+    DeadlineKind,
+    Kind,
+    Meeting,
+    MeetingData,
+    Precision,
+    Source,
+    Status,
+    date_text,
+    deadline_json,
+    default_id,
+    meeting_data,
+    meeting_json,
+    table_values,
+)
+from storage.models.reminders import (
+    Delivery,
+    DeliveryKind,
+    DeliveryState,
+    ReminderRule,
+    RuleScope,
+    delivery_json,
+    rule_json,
+)
+from storage.models.types import MONTH, SLUG, UTCDateTime, slugify, utcnow_from
+from storage.models.words import WORD_SOURCES, MeetingWord, write_words
+
+__all__ = [
+    "MONTH",
+    "SLUG",
+    "WORD_SOURCES",
+    "AgentState",
+    "Deadline",
+    "DeadlineData",
+    "DeadlineKind",
+    "Delivery",
+    "DeliveryKind",
+    "DeliveryState",
+    "FeedState",
+    "FeedToken",
+    "Invitation",
+    "InvitationStatus",
+    "Kind",
+    "Meeting",
+    "MeetingData",
+    "MeetingWord",
+    "Person",
+    "Precision",
+    "ReminderRule",
+    "RuleScope",
+    "SlackEvent",
+    "Source",
+    "Status",
+    "Subscription",
+    "TargetKind",
+    "TeamsConversation",
+    "UTCDateTime",
+    "date_text",
+    "deadline_json",
+    "default_id",
+    "delivery_json",
+    "meeting_data",
+    "meeting_json",
+    "rule_json",
+    "slugify",
+    "table_values",
+    "utcnow_from",
+    "write_words",
+]

@@ -1,0 +1,118 @@
+"""Calendar feeds, subscriptions and e-mail invitations, and the counter that versions feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    UniqueConstraint,
+    case,
+    event,
+    literal,
+    update,
+)
+from sqlalchemy.orm import Session
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from storage.models.meetings import Meeting
+from storage.models.types import UTCDateTime
+
+
+class TargetKind(StrEnum):
+    """What a subscription follows: a region, kind, country or series of meetings, or one."""
+
+    region = "region"
+    kind = "kind"
+    country = "country"
+    series = "series"
+    meeting = "meeting"
+
+
+class InvitationStatus(StrEnum):
+    invited = "invited"  # a REQUEST went out at `sequence`
+    cancelled = "cancelled"  # a CANCEL went out
+    failed = "failed"  # the last send failed (see `last_error`)
+
+
+class FeedToken(SQLModel, table=True):
+    """A private calendar feed's secret. Only its SHA-256 is stored; one live token per user."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_key: str = SQLField(max_length=200, index=True)  # e.g. "slack:U123", "email:a@b.org"
+    token_hash: str = SQLField(max_length=64, unique=True)
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    # last change to what the feed shows beside meetings (a subscription or invitation added or
+    # removed): a removal leaves no row behind to date it, so the time is kept here
+    changed_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Subscription(SQLModel, table=True):
+    """A subscriber follows a target. The subscriber is a user ("slack:U123") or a channel
+    ("slack:C123"); reminder preferences and channel subscriptions reuse these rows, with
+    `alarm_minutes` the per-subscription alarm/reminder offset before the start."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (
+        UniqueConstraint("subscriber", "target_kind", "target", name="uq_subscription"),
+    )
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    subscriber: str = SQLField(max_length=200, index=True)
+    target_kind: str = SQLField(max_length=20)
+    target: str = SQLField(max_length=200)
+    alarm_minutes: int | None = None
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Invitation(SQLModel, table=True):
+    """An e-mail address invited (iMIP) to a meeting, and the SEQUENCE last sent to it."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_invitation"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    meeting_id: str = SQLField(
+        foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=100
+    )
+    email: str = SQLField(max_length=320, index=True)
+    subscriber: str | None = SQLField(default=None, max_length=200, index=True)
+    sequence_sent: int | None = None
+    status: str = SQLField(default=InvitationStatus.invited.value, max_length=20)
+    last_error: str | None = SQLField(default=None, max_length=500)
+    created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class FeedState(SQLModel, table=True):
+    """One row: a counter raised by every meeting insert, change or delete (and the latest
+    change time), so a feed's version is a primary-key read, not a scan of the meetings."""
+
+    __tablename__ = "feed_state"
+
+    id: int = SQLField(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+
+
+@event.listens_for(Session, "before_flush")
+def _count_meeting_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Raise FeedState.version in the same transaction as any ORM write to a meeting."""
+    changed = [o for o in (*session.new, *session.deleted) if isinstance(o, Meeting)]
+    changed += [o for o in session.dirty if isinstance(o, Meeting) and session.is_modified(o)]
+    if not changed:
+        return
+    latest = max((o.updated_at for o in changed if o.updated_at), default=None)
+    values: dict[str, Any] = {"version": FeedState.version + 1}
+    if latest is not None:
+        stamp = literal(latest, UTCDateTime())
+        column = FeedState.__table__.c.changed_at  # type: ignore[attr-defined]
+        values["changed_at"] = case((column.is_(None) | (column < stamp), stamp), else_=column)
+    session.execute(update(FeedState).where(FeedState.id == 1).values(**values))  # type: ignore[arg-type]

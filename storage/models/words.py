@@ -1,0 +1,66 @@
+"""The word index for question answering: one row per searchable word of a meeting, kept in
+step with every ORM write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Index,
+    event,
+)
+from sqlalchemy.orm import Session
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from storage.models.meetings import Meeting
+
+
+class MeetingWord(SQLModel, table=True):
+    """One searchable word of a meeting (see storage.words): questions look words and
+    organisations up here through the (field, word) index instead of scanning meetings."""
+
+    __tablename__ = "meeting_word"
+    __table_args__ = (Index("ix_meeting_word_word", "field", "word", "meeting_id"),)
+
+    meeting_id: str = SQLField(
+        foreign_key="meeting.id", primary_key=True, ondelete="CASCADE", max_length=100
+    )
+    field: str = SQLField(primary_key=True, max_length=10)  # title|text|hosts|funders|partners
+    word: str = SQLField(primary_key=True, max_length=100)
+
+
+WORD_SOURCES = ("title", "series", "short_name", "description", "hosts", "funders", "partners")
+
+
+def write_words(connection: Any, meetings: list[Any], *, deleted: Sequence[str] = ()) -> None:
+    """Replace the `meeting_word` rows of `meetings` (and drop those of `deleted` ids)."""
+    from sqlalchemy import delete, insert
+
+    from storage.words import word_rows
+
+    table = MeetingWord.__table__  # type: ignore[attr-defined]
+    ids = [*(m["id"] if isinstance(m, dict) else m.id for m in meetings), *deleted]
+    for i in range(0, len(ids), 500):
+        connection.execute(delete(table).where(table.c.meeting_id.in_(ids[i : i + 500])))
+    rows = word_rows(meetings)
+    for i in range(0, len(rows), 5000):
+        connection.execute(insert(table), rows[i : i + 5000])
+
+
+@event.listens_for(Session, "after_flush")
+def _index_meeting_words(session: Session, _context: Any) -> None:
+    """Keep `meeting_word` in step with every ORM write to a meeting, in the same transaction."""
+    from sqlalchemy import inspect
+
+    changed = [o for o in session.new if isinstance(o, Meeting)]
+    for o in session.dirty:
+        if isinstance(o, Meeting):
+            attrs = inspect(o).attrs
+            if any(attrs[name].history.has_changes() for name in WORD_SOURCES):
+                changed.append(o)
+    deleted = [o.id for o in session.deleted if isinstance(o, Meeting)]
+    if changed or deleted:
+        write_words(session.connection(), changed, deleted=deleted)
+        session.info.pop("meeting_needles", None)  # storage.repo's lookups of this session
