@@ -5,7 +5,7 @@ Every surface (CLI, Slack, Teams) calls `answer()` and renders the same `Answer`
 (bot.reminders.profiles; otherwise one primary-key read), then offers the message to the chat
 commands (reminders, subscriptions and feeds, then `COMMAND_HANDLERS` that other features add),
 then reads it as a question (bot.ask.understand), runs one bounded query against the store
-(storage.repo.find_meetings) and words the reply (bot.ask.render_text).
+(storage.search.find_meetings) and words the reply (bot.ask.render_text).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from bot.ask import render_text as rt
 from bot.ask.query import Query
 from bot.ask.understand import _stem
 from bot.ask.words import CONTINENTS, EXTRA_REGIONS, STOPWORDS
-from storage import places, repo
+from storage import places, repo, search
 from storage.models import Deadline, Meeting
 
 MAX_LIST = 50
@@ -97,8 +97,8 @@ def _names_meeting(q: Query) -> bool:
 # --- filters ------------------------------------------------------------------------------------
 
 
-def _filter(q: Query, *, words: bool = True) -> repo.MeetingFilter:
-    return repo.MeetingFilter(
+def _filter(q: Query, *, words: bool = True) -> search.MeetingFilter:
+    return search.MeetingFilter(
         cities=q.cities,
         countries=q.countries,
         regions=q.regions,
@@ -117,7 +117,7 @@ def _filter(q: Query, *, words: bool = True) -> repo.MeetingFilter:
     )
 
 
-def _timed(q: Query, f: repo.MeetingFilter) -> repo.MeetingFilter:
+def _timed(q: Query, f: search.MeetingFilter) -> search.MeetingFilter:
     """The time a list question asks about: its span, else its tense, else any time."""
     if q.span:
         return replace(f, start=q.span.start, end=q.span.end)
@@ -129,18 +129,18 @@ def _timed(q: Query, f: repo.MeetingFilter) -> repo.MeetingFilter:
 
 
 def _find(
-    session: Session, f: repo.MeetingFilter, *, newest_first: bool = False, limit: int = MAX_LIST
+    session: Session, f: search.MeetingFilter, *, newest_first: bool = False, limit: int = MAX_LIST
 ) -> list[Meeting]:
-    return repo.find_meetings(session, where=f, newest_first=newest_first, limit=limit)
+    return search.find_meetings(session, where=f, newest_first=newest_first, limit=limit)
 
 
 def _with_terms(
     q: Query,
     session: Session,
-    f_words: repo.MeetingFilter,
-    f_plain: repo.MeetingFilter,
+    f_words: search.MeetingFilter,
+    f_plain: search.MeetingFilter,
     **kw: object,
-) -> tuple[list[Meeting], repo.MeetingFilter]:
+) -> tuple[list[Meeting], search.MeetingFilter]:
     """Meetings matching all the question's words; failing that, ranked by the words they have."""
     found = _find(session, f_words, **kw)  # type: ignore[arg-type]
     if found or not q.terms:
@@ -398,7 +398,7 @@ def _list(q: Query, session: Session, *, intent: str) -> Reply:
         found = found[:1]
     total = len(found)
     if total > limit and intent == "count":
-        total = repo.count_where(session, where=used)
+        total = search.count_where(session, where=used)
     meetings = found[:limit]
     if newest_first:
         meetings.sort(key=lambda m: (m.start_date is None, m.start_date or date.max))

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
-from storage import places, repo, subscriptions
+from storage import places, search, subscriptions
 from storage import words as storage_words
 from storage.models import Meeting, MeetingWord
 
@@ -88,7 +88,7 @@ def build(session: Session) -> Vocabulary:
         organisations=organisations,
         org_roles={k: frozenset(v) for k, v in roles.items()},
         words=frozenset(words),
-        longest_days=repo.longest_meeting_days(session),
+        longest_days=search.longest_meeting_days(session),
     )
 
 
@@ -127,7 +127,7 @@ def vocabulary(session: Session, engine: Engine) -> Vocabulary:
         return entry.vocabulary
     with _lock:
         if entry is None or entry.version != version:
-            repo.refresh_statistics(engine)
+            search.refresh_statistics(engine)
         fresh = _Entry(build(session), version, _generation, now)
         _cache[key] = fresh
     return fresh.vocabulary

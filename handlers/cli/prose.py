@@ -13,7 +13,7 @@ from rich.table import Table
 from bot.reminders.ledger import replan_meetings
 from bot.runtime import open_runtime
 from handlers.cli.common import err, out
-from storage import db, repo
+from storage import db, merge, repo
 from storage.models import DeadlineData, Meeting, meeting_json, table_values
 
 
@@ -61,7 +61,7 @@ def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str
         stored_ids: dict[str | None, str] = {}
         with db.session_scope(rt.engine) as session:
             for data in result.meetings:
-                row, outcome = repo.upsert_found_meeting(session, data=data, now=stamp)
+                row, outcome = merge.upsert_found_meeting(session, data=data, now=stamp)
                 session.flush()
                 stored_ids[data.id] = row.id
                 outcomes.append(outcome)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from storage import db, repo
+from storage import db, repo, search
 from storage.models import Meeting, MeetingData, MeetingWord
 from storage.words import meeting_words, prefix_upper, words_in
 
@@ -84,20 +84,20 @@ def _store(engine: Engine) -> None:
 
 
 CASES = [
-    (repo.MeetingFilter(words=("amalgam",)), [*(f"amalgam-{i}" for i in range(6)), "sub"]),
-    (repo.MeetingFilter(words=("amalgam", "waste")), ["sub"]),
-    (repo.MeetingFilter(words=("amalgam",), title_words=("subregional",)), ["sub"]),
-    (repo.MeetingFilter(words=("amalgam",), cities=("Lusaka",)), ["sub"]),
+    (search.MeetingFilter(words=("amalgam",)), [*(f"amalgam-{i}" for i in range(6)), "sub"]),
+    (search.MeetingFilter(words=("amalgam", "waste")), ["sub"]),
+    (search.MeetingFilter(words=("amalgam",), title_words=("subregional",)), ["sub"]),
+    (search.MeetingFilter(words=("amalgam",), cities=("Lusaka",)), ["sub"]),
     (
-        repo.MeetingFilter(words=("amalgam",), start=date(2013, 1, 1), end=date(2014, 12, 31)),
+        search.MeetingFilter(words=("amalgam",), start=date(2013, 1, 1), end=date(2014, 12, 31)),
         ["amalgam-3", "amalgam-4"],
     ),
-    (repo.MeetingFilter(words=("nowhere",)), []),
-    (repo.MeetingFilter(organisations=("Switzerland",), org_roles=("funders",)), ["funded"]),
-    (repo.MeetingFilter(organisations=("Switzerland",), org_roles=("hosts",)), []),
-    (repo.MeetingFilter(short_names=("INC7",)), ["inc7"]),
-    (repo.MeetingFilter(ordinal=7, kinds=("session",)), ["inc7"]),
-    (repo.MeetingFilter(ordinal=7, kinds=("workshop",)), []),
+    (search.MeetingFilter(words=("nowhere",)), []),
+    (search.MeetingFilter(organisations=("Switzerland",), org_roles=("funders",)), ["funded"]),
+    (search.MeetingFilter(organisations=("Switzerland",), org_roles=("hosts",)), []),
+    (search.MeetingFilter(short_names=("INC7",)), ["inc7"]),
+    (search.MeetingFilter(ordinal=7, kinds=("session",)), ["inc7"]),
+    (search.MeetingFilter(ordinal=7, kinds=("workshop",)), []),
 ]
 
 
@@ -113,18 +113,18 @@ def test_rare_and_common_conditions_find_the_same_meetings(
     _store(engine)
     with Session(engine) as session:
         for where, expected in CASES:
-            found = repo.find_meetings(session, where=where, limit=50)
+            found = search.find_meetings(session, where=where, limit=50)
             assert sorted(m.id for m in found) == sorted(expected), where
-            assert repo.count_where(session, where=where) == len(expected), where
+            assert search.count_where(session, where=where) == len(expected), where
 
 
 def test_lookups_are_forgotten_when_meetings_change(engine: Engine) -> None:
     _store(engine)
-    where = repo.MeetingFilter(words=("mercury",))
+    where = search.MeetingFilter(words=("mercury",))
     with db.session_scope(engine) as session:
-        assert repo.find_meetings(session, where=where) == []
+        assert search.find_meetings(session, where=where) == []
         _add(session, id="hg", title="Mercury trade workshop", start="2016-04-04", city="Bonn")
-        assert [m.id for m in repo.find_meetings(session, where=where)] == ["hg"]
+        assert [m.id for m in search.find_meetings(session, where=where)] == ["hg"]
 
 
 def test_migration_backfills_the_words_of_stored_meetings(database_url: str) -> None:
@@ -146,8 +146,8 @@ def test_migration_backfills_the_words_of_stored_meetings(database_url: str) -> 
         with Session(engine) as session:
             found = _words(session, "old")
             assert {("title", "mercury"), ("text", "kumamoto"), ("hosts", "japan")} <= found
-            where = repo.MeetingFilter(words=("kumamoto",))
-            assert [m.id for m in repo.find_meetings(session, where=where)] == ["old"]
+            where = search.MeetingFilter(words=("kumamoto",))
+            assert [m.id for m in search.find_meetings(session, where=where)] == ["old"]
             assert session.exec(select(col(Meeting.id))).all() == ["old"]
     finally:
         engine.dispose()

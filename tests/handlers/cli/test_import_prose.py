@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot import reminders
-from storage import db, repo
+from storage import db, merge, repo
 from storage.importers.prose import extract, read_prose
 from storage.importers.prose.dates import normalise
 from tests.paths import DATA
@@ -72,7 +72,7 @@ def test_the_seed_report_matches_every_seed_meeting_and_changes_nothing(seeded: 
     found = read_prose(REPORT, fmt="txt").meetings
     with db.session_scope(seeded) as session:
         before = repo.count_meetings(session)
-        outcomes = [repo.upsert_found_meeting(session, data=m, now=LATER)[1] for m in found]
+        outcomes = [merge.upsert_found_meeting(session, data=m, now=LATER)[1] for m in found]
         assert outcomes == ["unchanged"] * len(found)
         assert repo.count_meetings(session) == before
 
@@ -89,7 +89,7 @@ def test_a_newer_report_updates_instead_of_duplicating(seeded: Engine) -> None:
     found = extract(newer, name="newer.txt").meetings
     with db.session_scope(seeded) as session:
         before = repo.count_meetings(session)
-        results = {m.start: repo.upsert_found_meeting(session, data=m, now=LATER) for m in found}
+        results = {m.start: merge.upsert_found_meeting(session, data=m, now=LATER) for m in found}
         session.flush()
         jakarta, outcome = results[next(d for d in results if d and d.isoformat() == "2016-01-18")]
         assert outcome == "updated" and jakarta.id == "bureau-jakarta-2016"
@@ -105,8 +105,8 @@ def test_find_matching_meeting_tells_two_geneva_meetings_on_one_day_apart(seeded
     found = {m.kind.value: m for m in read_prose(REPORT, fmt="txt").meetings
              if m.city == "Geneva" and m.start and m.start.isoformat() == "2015-10-05"}  # fmt: skip
     with db.session_scope(seeded) as session:
-        retreat = repo.find_matching_meeting(session, data=found["retreat"])
-        other = repo.find_matching_meeting(session, data=found["other"])
+        retreat = merge.find_matching_meeting(session, data=found["retreat"])
+        other = merge.find_matching_meeting(session, data=found["other"])
         assert retreat is not None and retreat.id == "joint-retreat-geneva-2015"
         assert other is not None and other.id == "regional-centres-meeting-geneva-2015"
 
@@ -116,9 +116,9 @@ def test_a_month_only_date_matches_the_stored_days(seeded: Engine) -> None:
     found = extract(text, name="x.txt").meetings
     assert found and found[0].precision == "month"
     with db.session_scope(seeded) as session:
-        match = repo.find_matching_meeting(session, data=found[0])
+        match = merge.find_matching_meeting(session, data=found[0])
         assert match is not None and match.id == "bureau-moscow-2015"
-        row, outcome = repo.upsert_found_meeting(session, data=found[0], now=LATER)
+        row, outcome = merge.upsert_found_meeting(session, data=found[0], now=LATER)
         assert outcome == "unchanged" and row.start_date.isoformat() == "2015-07-01"
 
 
