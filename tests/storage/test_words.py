@@ -108,8 +108,8 @@ CASES = [
 def test_rare_and_common_conditions_find_the_same_meetings(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, narrow: int, drive: int
 ) -> None:
-    monkeypatch.setattr(repo, "NARROW_CAP", narrow)
-    monkeypatch.setattr(repo, "DRIVE_CAP", drive)
+    monkeypatch.setattr(search, "NARROW_CAP", narrow)
+    monkeypatch.setattr(search, "DRIVE_CAP", drive)
     _store(engine)
     with Session(engine) as session:
         for where, expected in CASES:
