@@ -16,6 +16,7 @@ from functools import cache
 from sqlmodel import Session
 
 from bot.ask import render_text as rt
+from bot.ask import wording
 from bot.ask.query import Query
 from bot.ask.understand import _stem
 from bot.ask.words import CONTINENTS, EXTRA_REGIONS, STOPWORDS
@@ -69,7 +70,7 @@ def compose(q: Query, *, session: Session) -> Reply:
 def _unknown_place(q: Query, session: Session) -> Reply:
     """A real place without meetings. When it is a city in a country that has meetings, name
     those; one whose city is not announced yet may well be there ("the meeting in Amman")."""
-    text = f"I don't know of any {_noun(q, plural=True)} in {q.unknown_place}."
+    text = f"I don't know of any {wording.noun(q, plural=True)} in {q.unknown_place}."
     code = q.unknown_place_country
     if not code:
         return Reply(q.intent, text)
@@ -286,7 +287,7 @@ def _single(q: Query, session: Session, *, intent: str) -> Reply:
     prefix = ""
     if q.selector == "next" and not any(_side(m, q.today) == "future" for m in candidates):
         # "the next workshop" when none is to come: say so, and give the latest one
-        prefix = f"I know of no {_noun(q, plural=True)} coming up. The latest: "
+        prefix = f"I know of no {wording.noun(q, plural=True)} coming up. The latest: "
         q = replace(q, selector="last", tense="past")
     asked = _content_words(q.folded)
     fits = {m.id: _fit(q, asked, m) for m in candidates}
@@ -415,8 +416,8 @@ def _list(q: Query, session: Session, *, intent: str) -> Reply:
             if anytime.meetings:
                 return replace(anytime, text=f"{nothing} {anytime.text}")
         return Reply(intent, nothing, total=0)
-    noun = _noun(q, plural=total != 1)
-    scope = _scope(q)
+    noun = wording.noun(q, plural=total != 1)
+    scope = wording.scope(q)
     count = str(total) if total <= len(meetings) or intent == "count" else f"{len(meetings)}+"
     lines = "\n".join(rt.line(m, q.today) for m in meetings)
     more = ""
@@ -453,99 +454,42 @@ def _roles_text(q: Query, intent: str, meetings: list[Meeting]) -> Reply:
     role = intent
     what, one_verb, many_verb, singular = ROLE_VERBS[role]
     if not meetings:
-        return Reply(intent, f"I found no {_noun(q, plural=True)}{_scope(q)}.")
+        return Reply(intent, f"I found no {wording.noun(q, plural=True)}{wording.scope(q)}.")
     names: dict[str, list[Meeting]] = {}
     for m in meetings:
         for org in getattr(m, role) or []:
             names.setdefault(org, []).append(m)
-    noun = _noun(q, plural=len(meetings) != 1)
+    noun = wording.noun(q, plural=len(meetings) != 1)
     if not names:
         return Reply(
             intent,
-            f"The report does not say who {what} the {noun}{_scope(q)}.",
+            f"The report does not say who {what} the {noun}{wording.scope(q)}.",
             meetings,
         )
     verb = one_verb if len(meetings) == 1 else many_verb
     covered = [m for m in meetings if getattr(m, role)]
     lines = "\n".join(f"{rt.line(m, q.today)}: {rt.join(list(getattr(m, role)))}" for m in covered)
-    head = f"The {noun}{_scope(q)} {verb} {rt.join(list(names))}."
+    head = f"The {noun}{wording.scope(q)} {verb} {rt.join(list(names))}."
     if len(covered) < len(meetings):
         head += f" (The report names no {singular} for {len(meetings) - len(covered)} of them.)"
     return Reply(intent, f"{head}\n{lines}", meetings)
 
 
-# --- words ------------------------------------------------------------------------------------
-
-
-STATUS_WORDS = {"planned": "unconfirmed", "confirmed": "confirmed", "cancelled": "cancelled",
-                "postponed": "postponed"}  # fmt: skip
-
-
-def _noun(q: Query, *, plural: bool) -> str:
-    noun = _kind_noun(q, plural=plural)
-    status = " or ".join(STATUS_WORDS.get(s, s) for s in q.statuses)
-    return f"{status} {noun}" if status else noun
-
-
-def _kind_noun(q: Query, *, plural: bool) -> str:
-    label = q.kind_label or (", ".join(q.short_names) if q.short_names else None) or "meeting"
-    if q.short_names and not q.kind_label:
-        return label
-    if q.series and not q.kind_label:
-        series = q.series[0]
-        return series if series.endswith("s") else f"{series} meetings"
-    if not plural:
-        return label
-    if label.endswith("meeting") or label.endswith("workshop") or label.endswith("event"):
-        return label + "s"
-    if label.endswith("session") or label.endswith("conference") or label.endswith("retreat"):
-        return label + "s"
-    return label + "s" if not label.endswith("s") else label
-
-
-def _scope(q: Query) -> str:
-    parts = []
-    if q.place_labels:
-        parts.append(" in " + " or ".join(q.place_labels))
-    if q.organisations:
-        role = {"funders": "funded by", "hosts": "hosted by", "partners": "supported by"}.get(
-            q.org_role or "", "involving"
-        )
-        parts.append(f" {role} {rt.join(q.organisations)}")
-    if q.terms:
-        parts.append(" matching “" + " ".join(q.terms) + "”")
-    if q.span:
-        label = q.span.label
-        if label in ("today", "tomorrow", "yesterday") or label.startswith(
-            ("this ", "next ", "last ")
-        ):
-            parts.append(f" {label}")
-        elif re.match(r"^\d{1,2} \w+ \d{4}$", label) or (label[0].isupper() and "day " in label):
-            parts.append(f" on {label}")
-        elif label.startswith(("before", "after", "since", "until", "till", "by", "from")):
-            parts.append(f" {label}")
-        elif "–" in label:
-            parts.append(f" between {label.replace(' – ', ' and ')}")
-        else:
-            parts.append(f" in {label}")
-    elif q.tense == "future" or q.selector == "next":
-        parts.append(" coming up")
-    elif q.tense == "past":
-        parts.append(" in the past")
-    return "".join(parts)
+# --- nothing found --------------------------------------------------------------------------
 
 
 def _nothing(q: Query, session: Session) -> tuple[str, list[Meeting]]:
     """Say that nothing matched, and offer what comes close when something does. Returns the
     text and, when the place matched but the kind did not, the meetings of that place."""
-    text = f"I found no {_noun(q, plural=True)}{_scope(q)}."
+    text = f"I found no {wording.noun(q, plural=True)}{wording.scope(q)}."
     hint: list[Meeting] = []
     if q.ordinal is not None:
         hint = _find(session, replace(_filter(q), ordinal=None), limit=5)
         known = [m for m in hint if m.ordinal]
         if known:
             text = (
-                f"I know of no {rt.ordinal_word(q.ordinal)} {_noun(q, plural=False)}. Known: "
+                f"I know of no {rt.ordinal_word(q.ordinal)} {wording.noun(q, plural=False)}. "
+                + "Known: "
                 + "; ".join(f"{rt.name(m)}, {rt.when_where(m)}" for m in known)
                 + "."
             )
