@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: install run test lint typecheck unit bench eval clean
+.PHONY: install run test lint typecheck contracts unit bench eval clean
 
 $(BIN)/uv:
 	python3 -m venv $(VENV)
@@ -35,10 +35,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy bot handlers storage
 
+# The import contracts in pyproject.toml: the core imports no surface, the store no bot, and
+# the core's modules import each other in no circle.
+contracts: install
+	$(BIN)/lint-imports
+
 unit: install
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck contracts unit
 
 # Benchmarks print JSON; they are not part of `make test`.
 bench: install

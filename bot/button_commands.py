@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.calendar.ical import KIND_LABELS
 from storage import places
-from storage.models import SLUG
+from storage.models import KIND_LABELS, SLUG
 
 REMINDER_DAYS = (1, 3, 7, 14)
 _OFFSETS = {1: "1 day", 3: "3 days", 7: "1 week", 14: "2 weeks"}

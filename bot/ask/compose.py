@@ -20,6 +20,7 @@ from bot.ask import wording
 from bot.ask.query import Query
 from bot.ask.understand import _stem
 from bot.ask.words import CONTINENTS, EXTRA_REGIONS, STOPWORDS
+from bot.conversation import HELP_TEXT
 from storage import places, repo, search
 from storage.models import Deadline, Meeting
 
@@ -39,7 +40,6 @@ class Reply:
 
 
 def compose(q: Query, *, session: Session) -> Reply:
-    from bot.conversation import HELP_TEXT
 
     if q.intent == "greeting":
         return Reply("greeting", "Hello! " + HELP_TEXT)

@@ -16,7 +16,7 @@ from functools import cache
 from bot.ask.intents import GREETING, SELECTORS, detect_intent
 from bot.ask.lexicon import Entity, Lexicon, _country_phrases, lexicon
 from bot.ask.query import MAX_QUESTION, UNCONFIRMED, Query, normalise, tense_of
-from bot.ask.timespan import find_span
+from bot.ask.timespan import NUMBERS, find_span
 from bot.ask.vocabulary import Vocabulary, squash
 from bot.ask.words import (
     GENERIC_NOUNS,
@@ -93,8 +93,6 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         rest,
     )
     if m:
-        from bot.ask.timespan import NUMBERS
-
         q.limit = int(m.group(1)) if m.group(1).isdigit() else NUMBERS.get(m.group(1), 3)
     plural_words = set(remaining.split()) & KIND_PLURALS
     q.plural = bool(plural_words) or bool(re.search(r"\b(?:all|any|list|which ones)\b", rest))

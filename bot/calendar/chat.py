@@ -18,12 +18,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.calendar import feeds
-from bot.calendar.ical import KIND_LABELS
 from bot.conversation import Answer, Asker
 from bot.settings import get_settings
 from storage import db, places
 from storage import subscriptions as subs
-from storage.models import Kind, Meeting, TargetKind
+from storage.models import KIND_LABELS, Kind, Meeting, TargetKind
 
 SUBSCRIBE = re.compile(
     r"^(?:please\s+)?(?:can you\s+)?"

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from storage import places
 from storage.importers.ics import CANCELLED_PREFIX, MONTH_SUFFIX, X_FIELDS
-from storage.models import Meeting, Precision, Status
+from storage.models import KIND_LABELS, Meeting, Precision, Status
 
 if TYPE_CHECKING:  # icalendar loads slowly: imported where used, so answering never pays for it
     from icalendar import Alarm, Calendar, Event, vCalAddress
@@ -34,19 +34,6 @@ FEED_NAME = "Secretariat meetings"
 # How often calendar apps should poll (RFC 7986 REFRESH-INTERVAL, and X-PUBLISHED-TTL for
 # Outlook/Apple, which predate it).
 REFRESH = timedelta(hours=6)
-KIND_LABELS = {
-    "session": "Session",
-    "bureau": "Bureau meeting",
-    "regional_meeting": "Regional meeting",
-    "expert_group": "Expert group meeting",
-    "working_group": "Working group meeting",
-    "workshop": "Workshop",
-    "high_level_event": "High-level event",
-    "conference": "Conference",
-    "retreat": "Retreat",
-    "teleconference": "Teleconference",
-    "other": "Meeting",
-}
 _ICAL_STATUS = {
     Status.cancelled: "CANCELLED",
     Status.confirmed: "CONFIRMED",

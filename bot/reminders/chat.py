@@ -28,11 +28,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import reminders
+from bot.ask.words import KIND_PHRASES
 from bot.conversation import Answer, Asker
 from bot.reminders import profiles
 from bot.settings import get_settings
 from storage import db, people, places, repo
-from storage.models import DeadlineData, DeadlineKind, Meeting, ReminderRule, RuleScope, Status
+from storage.models import (
+    KIND_LABELS,
+    DeadlineData,
+    DeadlineKind,
+    Meeting,
+    ReminderRule,
+    RuleScope,
+    Status,
+)
 
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -175,7 +184,6 @@ def _one_meeting(session: Session, ref: str, now: datetime) -> Meeting:
 
 def kind_plural(kind: str) -> str:
     """ "regional_meeting" → "regional meetings", "workshop" → "workshops"."""
-    from bot.calendar.ical import KIND_LABELS
 
     return KIND_LABELS.get(kind, "Meeting").lower() + "s"
 
@@ -184,7 +192,6 @@ def meeting_group(said: str) -> tuple[RuleScope, str, str] | None:
     """A group of meetings as a rule scope: "all meetings", a region ("African meetings"), or
     a kind ("the regional meetings", "workshops"); None when it names none of these (or is
     singular: "the African meeting" is one meeting)."""
-    from bot.ask.words import KIND_PHRASES
 
     what = re.sub(r"^(?:all\s+)?(?:of\s+)?(?:the\s+)?", "", said.strip().lower())
     what = re.sub(r"\s+", " ", what)

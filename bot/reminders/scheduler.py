@@ -23,8 +23,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.reminders import ledger
 from bot.reminders.dispatch import Dispatcher, DispatchReport, Policy, next_due
+from bot.reminders.notifier import Notifier
 from bot.runtime import Runtime
-from handlers.notifiers import build_notifiers
 
 log = logging.getLogger("secbot.scheduler")
 
@@ -125,18 +125,22 @@ class ReminderScheduler:
             self.scheduler.remove_job("wake")
 
 
-async def start_reminders(runtime: Runtime) -> Callable[[], Awaitable[None]]:
-    """Start the reminder scheduler (if enabled); returns the function that stops it."""
+async def start_reminders(
+    runtime: Runtime, notifiers: dict[str, Notifier]
+) -> Callable[[], Awaitable[None]]:
+    """Start the reminder scheduler (if enabled) sending through `notifiers` (one per channel,
+    built by the surfaces: handlers.notifiers); returns the function that stops it."""
     settings = runtime.settings
     if not settings.reminders_enabled:
 
-        async def nothing() -> None:
-            return None
+        async def close_only() -> None:
+            for notifier in notifiers.values():
+                await notifier.aclose()
 
-        return nothing
+        return close_only
     dispatcher = Dispatcher(
         runtime.engine,
-        build_notifiers(runtime),
+        notifiers,
         clock=runtime.clock,
         policy=Policy.from_settings(settings),
     )

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.progress import track
 from rich.table import Table
 
-from bot.reminders.ledger import replan_meetings
+from bot import meetings
 from handlers.cli import ask as cli_ask
 from handlers.cli import feeds as cli_feeds
 from handlers.cli import reminders as cli_reminders
@@ -22,7 +22,7 @@ from handlers.cli.slack import slack_app
 from handlers.cli.teams import teams_app
 from storage import db, places, repo
 from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
-from storage.models import Kind, Meeting, MeetingData, Status, meeting_data, meeting_json
+from storage.models import Kind, Meeting, MeetingData, Status, meeting_json
 
 app = typer.Typer(help="secbot: the secretariat's meeting assistant.", no_args_is_help=True)
 
@@ -197,12 +197,11 @@ def meetings_add(
         raise fail(describe(e), 2) from None
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
-        assert data.id is not None
-        if repo.get_meeting(session, meeting_id=data.id):
-            raise fail(f"a meeting with id {data.id!r} exists; use `secbot meetings edit`")
-        meeting, _ = repo.upsert_meeting(session, data=data, now=rt.clock.now())
-        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
-        result = meeting_json(meeting)
+        try:
+            saved = meetings.add(session, data=data, now=rt.clock.now())
+        except meetings.MeetingError as e:
+            raise fail(f"{e} (`secbot meetings edit`)") from None
+        result = meeting_json(saved.meeting)
     if as_json:
         print_json(result)
     else:
@@ -249,27 +248,15 @@ def meetings_edit(
         raise fail("nothing to change: give at least one field option", 2)
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
-        meeting = repo.get_meeting(session, meeting_id=meeting_id)
-        if meeting is None:
-            raise fail(f"no meeting with id {meeting_id!r}")
-        current = meeting_data(meeting).model_dump(mode="json", exclude={"precision"})
-        if meeting.precision == "month" and current.get("start"):
-            current["start"], current["end"] = current["start"][:7], current["end"][:7]
-        if "start" in changes:
-            current["end"] = changes.get("end")
-        if "city" in changes:  # a new city brings its own country, region and zone
-            for key in ("country", "region", "timezone"):
-                current[key] = changes.get(key)
-        if changes.get("start") == "none":
-            changes["start"] = None
-        current.update(changes)
         try:
-            data = MeetingData.model_validate(current)
+            saved = meetings.edit(
+                session, meeting_id=meeting_id, changes=changes, now=rt.clock.now()
+            )
+        except meetings.MeetingError as e:
+            raise fail(str(e)) from None
         except ValidationError as e:
             raise fail(describe(e), 2) from None
-        meeting, outcome = repo.upsert_meeting(session, data=data, now=rt.clock.now())
-        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
-        result = meeting_json(meeting)
+        result, outcome = meeting_json(saved.meeting), saved.outcome
     cli_feeds.send_notices(rt, meeting_id)  # invitees get the update (SEQUENCE + 1)
     if as_json:
         print_json(result)
@@ -283,11 +270,10 @@ def meetings_cancel(meeting_id: str, as_json: JsonOpt = False, now: NowOpt = Non
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         try:
-            meeting = repo.cancel_meeting(session, meeting_id=meeting_id, now=rt.clock.now())
-        except repo.NotFound as e:
+            saved = meetings.cancel(session, meeting_id=meeting_id, now=rt.clock.now())
+        except meetings.MeetingError as e:
             raise fail(str(e)) from None
-        replan_meetings(session, meeting_ids=[meeting.id], now=rt.clock.now())
-        result = meeting_json(meeting)
+        result = meeting_json(saved.meeting)
     cli_feeds.send_notices(rt, meeting_id)  # invitees and followers get the CANCEL
     if as_json:
         print_json(result)
@@ -328,8 +314,7 @@ def import_file(
         items = result.meetings
         if len(items) > 200 and not as_json:
             items = list(track(items, description="importing", console=err))
-        outcome = repo.upsert_meetings(session, items=items, now=rt.clock.now())
-        replan_meetings(session, meeting_ids=outcome.new + outcome.updated, now=rt.clock.now())
+        outcome = meetings.import_meetings(session, items=items, now=rt.clock.now())
         payload["meetings"] = [
             meeting_json(m)
             for m in (repo.require_meeting(session, meeting_id=d.id or "") for d in items)
@@ -383,12 +368,11 @@ def export(
 @app.command("seed")
 def seed(now: NowOpt = None) -> None:
     """Load (or refresh) the shipped seed meetings."""
-    from storage.seed import load_seed
+    from storage.seed import seed_meetings
 
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
-        result = load_seed(session, now=rt.clock.now())
-        replan_meetings(session, meeting_ids=result.new + result.updated, now=rt.clock.now())
+        result = meetings.import_meetings(session, items=seed_meetings(), now=rt.clock.now())
     c = result.counts()
     out.print(f"seed: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged")
 

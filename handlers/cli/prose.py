@@ -10,11 +10,11 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from bot.reminders.ledger import replan_meetings
+from bot import meetings
 from bot.runtime import open_runtime
 from handlers.cli.common import err, out
-from storage import db, merge, repo
-from storage.models import DeadlineData, Meeting, meeting_json, table_values
+from storage import db
+from storage.models import Meeting, meeting_json, table_values
 
 
 def _row(data: Any) -> Meeting:
@@ -58,27 +58,14 @@ def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str
             err.print(f"[red]error:[/red] {e}")
             raise typer.Exit(2) from None
         stamp = rt.clock.now()
-        stored_ids: dict[str | None, str] = {}
         with db.session_scope(rt.engine) as session:
-            for data in result.meetings:
-                row, outcome = merge.upsert_found_meeting(session, data=data, now=stamp)
-                session.flush()
-                stored_ids[data.id] = row.id
-                outcomes.append(outcome)
-                found[len(outcomes) - 1] = meeting_json(row)
-            for d in result.deadlines:
-                meeting_id = stored_ids.get(d["meeting"])
-                if meeting_id is None:
-                    continue
-                d["meeting"] = meeting_id
-                repo.add_deadline(
-                    session,
-                    data=DeadlineData(meeting_id=meeting_id, title=d["title"], kind=d["kind"],
-                                      due_date=d["due_date"]),
-                    now=stamp,
-                )  # fmt: skip
-            # reminders and invitees follow what the document changed
-            replan_meetings(session, meeting_ids=stored_ids.values(), now=stamp)
+            stored = meetings.import_found(
+                session, found=result.meetings, deadlines=result.deadlines, now=stamp
+            )
+            found[:] = [meeting_json(s.meeting) for s in stored.saved]
+            outcomes = [s.outcome for s in stored.saved]
+        for d in result.deadlines:
+            d["meeting"] = stored.stored_ids.get(d["meeting"], d["meeting"])
         payload["summary"] = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

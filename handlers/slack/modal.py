@@ -133,7 +133,8 @@ def editing_id(view: dict[str, Any]) -> str | None:
 
 
 def submitted_fields(view: dict[str, Any]) -> dict[str, Any]:
-    """MeetingData input from a view_submission's `state.values` (unknown blocks ignored)."""
+    """MeetingData input from a view_submission's `state.values` (unknown blocks ignored); a
+    field left blank is None (an Edit clears it), a blank list field []."""
     values = view.get("state", {}).get("values", {})
     fields: dict[str, Any] = {}
     for block_id, actions in values.items():
@@ -152,29 +153,19 @@ def submitted_fields(view: dict[str, Any]) -> dict[str, Any]:
     known = {f[0] for f in TEXT_FIELDS} | {f[0] for f in TIME_FIELDS} | {"kind", "status", "online"}
     fields = {k: v for k, v in fields.items() if k in known}
     for key in LIST_FIELDS:
-        if isinstance(fields.get(key), str):
-            fields[key] = [p.strip() for p in fields[key].split(",") if p.strip()]
+        if key in fields:
+            fields[key] = [p.strip() for p in (fields[key] or "").split(",") if p.strip()]
     source = {
         k: fields.pop(f"source_{k}") for k in ("document", "paragraph") if f"source_{k}" in fields
     }
     fields["source"] = {k: v for k, v in source.items() if v}
-    return {k: v for k, v in fields.items() if v is not None}
+    return fields
 
 
-def validate(
-    fields: dict[str, Any], existing: Meeting | None
-) -> tuple[MeetingData | None, dict[str, str]]:
-    """(data, {}) when the fields make a valid meeting, else (None, errors by block id)."""
-    if existing is not None:
-        fields = {
-            **fields,
-            "id": existing.id,
-            "uid": existing.uid,
-            "sequence": existing.sequence,
-            "partners": list(existing.partners or []),
-        }
+def new_meeting(fields: dict[str, Any]) -> tuple[MeetingData | None, dict[str, str]]:
+    """(data, {}) when an Add form makes a valid meeting, else (None, errors by block id)."""
     try:
-        return MeetingData.model_validate(fields), {}
+        return MeetingData.model_validate({k: v for k, v in fields.items() if v is not None}), {}
     except ValidationError as e:
         return None, field_errors(e)
 

@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from bot.button_commands import REMINDER_DAYS, offset_text, subscription_target
-from bot.calendar.ical import KIND_LABELS, location_text
+from bot.calendar.ical import location_text
 from bot.conversation import Answer
-from storage.models import Meeting, Precision
+from storage.models import KIND_LABELS, Meeting, Precision
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"

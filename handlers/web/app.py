@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, open_runtime, prepare_database
+from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
 from handlers.slack.app import slack_lifespan
 from handlers.teams.http import router as teams_router
@@ -31,7 +32,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         rt = runtime or open_runtime(running=True, prepare=False)
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
         app.state.runtime = rt
-        stop_reminders = await start_reminders(rt)
+        stop_reminders = await start_reminders(rt, build_notifiers(rt))
         try:
             async with slack_lifespan(app, rt):
                 yield

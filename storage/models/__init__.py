@@ -11,6 +11,7 @@ from storage.models.feeds import (
     TargetKind,
 )
 from storage.models.meetings import (
+    KIND_LABELS,
     Deadline,
     DeadlineData,
     DeadlineKind,
@@ -40,6 +41,7 @@ from storage.models.types import MONTH, SLUG, UTCDateTime, slugify, utcnow_from
 from storage.models.words import WORD_SOURCES, MeetingWord, write_words
 
 __all__ = [
+    "KIND_LABELS",
     "MONTH",
     "SLUG",
     "WORD_SOURCES",

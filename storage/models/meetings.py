@@ -37,6 +37,22 @@ class Kind(StrEnum):
     other = "other"
 
 
+# What people call each kind (answers, cards, calendar categories).
+KIND_LABELS = {
+    "session": "Session",
+    "bureau": "Bureau meeting",
+    "regional_meeting": "Regional meeting",
+    "expert_group": "Expert group meeting",
+    "working_group": "Working group meeting",
+    "workshop": "Workshop",
+    "high_level_event": "High-level event",
+    "conference": "Conference",
+    "retreat": "Retreat",
+    "teleconference": "Teleconference",
+    "other": "Meeting",
+}
+
+
 class Status(StrEnum):
     planned = "planned"
     confirmed = "confirmed"

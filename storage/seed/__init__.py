@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from storage import repo
 from storage.importers import read_file
+from storage.models import MeetingData
 
 SEED_FILE = Path(__file__).parent / "meetings.yaml"
 
@@ -17,12 +18,17 @@ class SeedError(RuntimeError):
     pass
 
 
-def load_seed(session: Session, *, now: datetime, path: Path = SEED_FILE) -> repo.UpsertResult:
-    """Upsert every seed meeting (safe to run again: unchanged rows stay unchanged)."""
+def seed_meetings(path: Path = SEED_FILE) -> list[MeetingData]:
+    """The shipped meetings, validated."""
     result = read_file(path)
     if result.errors:
         raise SeedError("seed data is invalid:\n" + "\n".join(result.errors))
-    return repo.upsert_meetings(session, items=result.meetings, now=now)
+    return result.meetings
+
+
+def load_seed(session: Session, *, now: datetime, path: Path = SEED_FILE) -> repo.UpsertResult:
+    """Upsert every seed meeting (safe to run again: unchanged rows stay unchanged)."""
+    return repo.upsert_meetings(session, items=seed_meetings(path), now=now)
 
 
 def seed_if_empty(session: Session, *, now: datetime) -> repo.UpsertResult | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
-from bot import reminders
+from bot import meetings
 from handlers.slack.blocks import MEETING_MODAL, Viewer, meeting_blocks
 from handlers.slack.deps import deps_of, log
-from handlers.slack.modal import editing_id, submitted_fields, validate
-from storage import repo
-from storage.models import Meeting, MeetingData
+from handlers.slack.modal import editing_id, field_errors, new_meeting, submitted_fields
+from storage.models import Meeting
 
 NOT_ADMIN = "Only secretariat admins can add or edit meetings."
 
@@ -36,24 +36,23 @@ async def on_meeting_submitted(
     now = deps.now()
 
     def save() -> tuple[dict[str, str], Meeting | None, str]:
+        """Through the one meeting service: validated, upserted, reminders replanned and
+        invitees' updates queued (sent by the scheduler once committed)."""
         with Session(deps.engine, expire_on_commit=False) as session:
-            existing = repo.get_meeting(session, meeting_id=meeting_id) if meeting_id else None
-            if meeting_id and existing is None:
-                return {"title": "This meeting no longer exists."}, None, ""
-            data, errors = validate(fields, existing)
-            if errors or data is None:
-                return errors, None, ""
-            if existing is None and _taken(session, data):
-                return (
-                    {"title": f"A meeting with id {data.id!r} exists: edit it instead."},
-                    None,
-                    "",
-                )
-            meeting, outcome = repo.upsert_meeting(session, data=data, now=now)
-            # reminders move, invitees get the update (sent by the scheduler once committed)
-            reminders.replan_meetings(session, meeting_ids=[meeting.id], now=now)
+            try:
+                if meeting_id:
+                    saved = meetings.edit(session, meeting_id=meeting_id, changes=fields, now=now)
+                else:
+                    data, errors = new_meeting(fields)
+                    if data is None:
+                        return errors, None, ""
+                    saved = meetings.add(session, data=data, now=now)
+            except ValidationError as e:
+                return field_errors(e), None, ""
+            except meetings.MeetingError as e:
+                return {"title": str(e)[:150]}, None, ""
             session.commit()
-            return {}, meeting, outcome
+            return {}, saved.meeting, saved.outcome
 
     errors, meeting, outcome = await asyncio.to_thread(save)
     if errors or meeting is None:
@@ -78,8 +77,3 @@ async def on_meeting_submitted(
         )
     except Exception as e:
         log.warning("could not confirm the save to %s: %s", user, e)
-
-
-def _taken(session: Session, data: MeetingData) -> bool:
-    assert data.id is not None
-    return repo.get_meeting(session, meeting_id=data.id) is not None

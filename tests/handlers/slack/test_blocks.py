@@ -11,6 +11,7 @@ import pytest
 from bot.button_commands import command_for
 from bot.clock import fixed
 from bot.conversation import Answer, Asker
+from bot.meetings import edited
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.slack.blocks import (
@@ -36,7 +37,13 @@ from handlers.slack.blocks import (
 )
 from handlers.slack.deps import SlackDeps, TimezoneCache, from_a_bot, question_text
 from handlers.slack.listeners.events import answer_in_thread
-from handlers.slack.modal import editing_id, field_errors, meeting_modal, submitted_fields, validate
+from handlers.slack.modal import (
+    editing_id,
+    field_errors,
+    meeting_modal,
+    new_meeting,
+    submitted_fields,
+)
 from storage.models import Meeting, MeetingData, table_values
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
@@ -283,8 +290,7 @@ def test_the_modal_round_trips_a_meeting() -> None:
     )
     view = meeting_modal(m)
     assert editing_id(view) == m.id
-    data, errors = validate(submitted_fields(_submitted(view)), m)
-    assert errors == {} and data is not None
+    data = edited(m, submitted_fields(_submitted(view)))
     assert table_values(data) == {key: getattr(m, key) for key in table_values(data)}
     assert (data.id, data.uid, data.precision, data.online) == (m.id, m.uid, "month", True)
     assert data.funders == ["Norway", "Sweden"]
@@ -294,14 +300,14 @@ def test_modal_errors_land_on_their_fields() -> None:
     view = meeting_modal(None)
     assert editing_id(view) is None
     fields = submitted_fields(_submitted(view, title="X", start="2016-02-30"))
-    assert set(validate(fields, None)[1]) == {"start"}
+    assert set(new_meeting(fields)[1]) == {"start"}
     fields = submitted_fields(_submitted(view, title="", start="2016-03-02", end="2016-03-01"))
-    errors = validate(fields, None)[1]
+    errors = new_meeting(fields)[1]
     assert "title" in errors
     fields = submitted_fields(_submitted(view, title="X", start="2016-03-02", end="2016-03-01"))
-    assert set(validate(fields, None)[1]) == {"end"}
+    assert set(new_meeting(fields)[1]) == {"end"}
     fields = submitted_fields(_submitted(view, title="X", country="Atlantis", source_paragraph="x"))
-    assert set(validate(fields, None)[1]) == {"country"}
+    assert set(new_meeting(fields)[1]) == {"country"}
 
 
 def test_field_errors_default_to_title() -> None:
