@@ -25,6 +25,7 @@ from bot.conversation import Asker
 from storage import db
 from storage.models import Meeting, write_words
 from storage.seed import load_seed
+from tests.runtimes import runtime_of
 
 QUESTIONS = [
     "What meetings are coming up?",
@@ -75,13 +76,13 @@ def build(path: Path, synthetic: int) -> db.Engine:  # type: ignore[name-defined
 def measure(engine: db.Engine, rounds: int) -> dict[str, Any]:  # type: ignore[name-defined]
     asker = Asker(timezone="Europe/Zurich")
     for q in QUESTIONS:  # warm-up: vocabulary, gazetteer, dateparser
-        answer(q, engine=engine, asker=asker, now=NOW)
+        answer(q, runtime=runtime_of(engine), asker=asker, now=NOW)
     times = []
     by_question: dict[str, list[float]] = {q: [] for q in QUESTIONS}
     for _ in range(rounds):
         for q in QUESTIONS:
             t = time.perf_counter()
-            answer(q, engine=engine, asker=asker, now=NOW)
+            answer(q, runtime=runtime_of(engine), asker=asker, now=NOW)
             times.append((time.perf_counter() - t) * 1000)
             by_question[q].append(times[-1])
     times.sort()

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -25,8 +26,17 @@ from bot.calendar import chat as feeds_chat
 from bot.conversation import COMMAND_HANDLERS, HELP_TEXT, Answer, Asker, CommandHandler, asker_today
 from bot.reminders import chat as reminders_chat
 from bot.reminders import profiles
+from bot.runtime import Runtime
 
 log = logging.getLogger("bot.answer")
+
+
+class AnswerFn(Protocol):
+    """What surfaces call to answer a message: `answer` itself, or a test's stand-in."""
+
+    def __call__(
+        self, question: str, *, runtime: Runtime, asker: Asker, now: datetime
+    ) -> Answer: ...
 
 
 def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
@@ -34,16 +44,16 @@ def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
     return [reminders_chat.handle, feeds_chat.handle, *COMMAND_HANDLERS]
 
 
-def answer(question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
+def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
     """Answer one message. Never raises: odd input gets a short helpful reply."""
     text = question if isinstance(question, str) else str(question)
-    _remember_zone(engine, asker, now)
+    _remember_zone(runtime.engine, asker, now)
     try:
         for handler in command_handlers():
-            handled = handler(text, engine=engine, asker=asker, now=now)
+            handled = handler(text, runtime=runtime, asker=asker, now=now)
             if handled is not None:
                 return handled
-        return _answer_question(text, engine=engine, asker=asker, now=now)
+        return _answer_question(text, runtime=runtime, asker=asker, now=now)
     except Exception:
         log.exception("could not answer %r", text[:200])
         return Answer(
@@ -63,10 +73,10 @@ def _remember_zone(engine: Engine, asker: Asker, now: datetime) -> None:
         log.exception("could not record the time zone of %s", asker.key)
 
 
-def _answer_question(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
-    today = asker_today(now, asker)
-    with Session(engine) as session:
-        vocab = vocabulary(session, engine)
+def _answer_question(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
+    today = asker_today(now, asker, runtime.settings.default_tz)
+    with Session(runtime.engine) as session:
+        vocab = vocabulary(session, runtime.engine)
         query = understand(text, vocab=vocab, today=today)
         reply = compose(query, session=session)
     result = Answer(

@@ -10,8 +10,6 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine
-
 from storage.models import Deadline, Meeting, deadline_json, meeting_json
 
 log = logging.getLogger(__name__)
@@ -61,7 +59,7 @@ class CommandHandler(Protocol):
     """A chat command: returns an Answer when the text is its command, else None."""
 
     def __call__(
-        self, text: str, *, engine: Engine, asker: Asker, now: datetime
+        self, text: str, *, runtime: Any, asker: Asker, now: datetime
     ) -> Answer | None: ...
 
 
@@ -84,13 +82,9 @@ HELP_TEXT = (
 )
 
 
-def asker_today(now: datetime, asker: Asker) -> date:
-    """The asker's calendar day: their time zone, else SECBOT_DEFAULT_TZ."""
-    zone_name = asker.timezone
-    if not zone_name:
-        from bot.settings import get_settings
-
-        zone_name = get_settings().default_tz
+def asker_today(now: datetime, asker: Asker, default_tz: str) -> date:
+    """The asker's calendar day: their time zone, else `default_tz` (SECBOT_DEFAULT_TZ)."""
+    zone_name = asker.timezone or default_tz
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):

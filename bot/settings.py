@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
 SLACK_API_URL = "https://slack.com/api/"
@@ -27,7 +28,7 @@ class Settings(BaseSettings):
         env_prefix="SECBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    environment: str = Field(default="development", description="development | production")
+    environment: Literal["development", "production"] = "development"
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'secbot.db'}")
     now: str | None = Field(default=None, description="fixed 'now' (ISO date or datetime)")
     default_tz: str = Field(default="Europe/Zurich")
@@ -41,39 +42,42 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_user: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_starttls: bool = False  # upgrade a plain connection with STARTTLS (usually port 587)
     smtp_ssl: bool = False  # implicit TLS from the first byte (usually port 465)
     smtp_timeout: float = 30.0
     mail_from: str = "Secretariat meetings <secbot@example.org>"  # ORGANIZER, with its CN
 
-    slack_bot_token: str | None = Field(
+    slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SECBOT_SLACK_BOT_TOKEN")
     )
-    slack_signing_secret: str | None = Field(
+    slack_signing_secret: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "SECBOT_SLACK_SIGNING_SECRET"),
     )
-    slack_app_token: str | None = Field(
+    slack_app_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SECBOT_SLACK_APP_TOKEN")
     )
     # --- Slack (issue 4): Web API base URL (tests point it at a fake) and the admins
     slack_api_url: str = Field(
         default=SLACK_API_URL, description="Slack Web API base URL (with trailing /)"
     )
-    admins: str = Field(default="", description="comma-separated Slack user ids of admins")
+    # SECBOT_ADMINS: comma-separated Slack user ids of admins
+    admins: Annotated[frozenset[str], NoDecode] = frozenset()
 
-    @property
-    def admin_ids(self) -> frozenset[str]:
-        """SECBOT_ADMINS as a set of user ids."""
-        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, v: object) -> object:
+        if isinstance(v, str):
+            return frozenset(a.strip() for a in v.split(",") if a.strip())
+        return v
 
     # --- Microsoft Teams (Agents SDK). The connection settings keep the SDK's own names. ---
     teams_client_id: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"),
     )
-    teams_client_secret: str | None = Field(
+    teams_client_secret: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"),
     )
@@ -140,7 +144,7 @@ class Settings(BaseSettings):
                 ),
                 ("SECBOT_SMTP_PASSWORD", self.smtp_password),
             )
-            if value and PLACEHOLDER.search(value)
+            if value and PLACEHOLDER.search(value.get_secret_value())
         ]
         if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
             problems.append("SLACK_SIGNING_SECRET is needed to verify Slack's requests")
@@ -170,6 +174,11 @@ class Settings(BaseSettings):
             if v.startswith(prefix):
                 return "postgresql+psycopg://" + v[len(prefix) :]
         return v
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """A secret's value, for the one call that needs it (never for a log or a message)."""
+    return value.get_secret_value() if value is not None else None
 
 
 @cache

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.calendar import feeds
 from bot.conversation import Answer, Asker
-from bot.settings import get_settings
+from bot.runtime import Runtime
 from storage import db, places
 from storage import subscriptions as subs
 from storage.models import KIND_LABELS, Kind, Meeting, TargetKind
@@ -158,7 +158,7 @@ HELP_TARGETS = (
 )
 
 
-def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer | None:
+def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Answer a feed command, or None when `text` is not one."""
     message = text.strip()
     unsubscribe = UNSUBSCRIBE.match(message)
@@ -178,7 +178,7 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
         return Answer(question=text, now=now, intent=intent, text=body, links=links or {})
 
     user = asker.key
-    public_url = get_settings().public_url
+    public_url = runtime.settings.public_url
     public = feeds.feed_links(public_url, "/calendar.ics")
     if user is None:
         return reply(
@@ -186,7 +186,7 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
             f"or Teams. Everyone's calendar of all meetings is at {public['https']}",
             public,
         )
-    with db.session_scope(engine) as session:
+    with db.session_scope(runtime.engine) as session:
         if intent == "feed_reset":
             secret = subs.issue_token(session, user_key=user, now=now)
             links = feeds.private_links(public_url, secret)
@@ -196,7 +196,9 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
                 links,
             )
         if intent == "feed_link":
-            return _link_answer(session, user=user, now=now, reply=reply, public=public)
+            return _link_answer(
+                session, user=user, now=now, reply=reply, public=public, public_url=public_url
+            )
         if intent == "subscriptions":
             rows = subs.list_subscriptions(session, subscriber=user)
             if not rows:
@@ -241,12 +243,18 @@ Reply = Callable[[str, dict[str, str] | None], Answer]
 
 
 def _link_answer(
-    session: Session, *, user: str, now: datetime, reply: Reply, public: dict[str, str]
+    session: Session,
+    *,
+    user: str,
+    now: datetime,
+    reply: Reply,
+    public: dict[str, str],
+    public_url: str,
 ) -> Answer:
     token = subs.live_token(session, user_key=user)
     if token is None:
         secret = subs.issue_token(session, user_key=user, now=now)
-        links = feeds.private_links(get_settings().public_url, secret)
+        links = feeds.private_links(public_url, secret)
         return reply(
             "Your private calendar (what you follow and are invited to) — keep the link to "
             f"yourself:\n{links['webcal']}\n{links['https']}\nAll meetings: {public['https']}",

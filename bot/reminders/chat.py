@@ -24,14 +24,14 @@ import re
 from datetime import datetime
 
 import dateparser
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import reminders
 from bot.ask.words import KIND_PHRASES
 from bot.conversation import Answer, Asker
 from bot.reminders import profiles
-from bot.settings import get_settings
+from bot.runtime import Runtime
+from bot.settings import Settings
 from storage import db, people, places, repo
 from storage.models import (
     KIND_LABELS,
@@ -129,7 +129,7 @@ def _reply(question: str, now: datetime, intent: str, text: str, **kw: object) -
     return Answer(question=question, now=now, intent=intent, text=text, **kw)  # type: ignore[arg-type]
 
 
-def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer | None:
+def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Carry out a reminder command, or return None if `text` is not one."""
     as_said = _clean(text)
     said = as_said.lower()
@@ -152,8 +152,8 @@ def handle(text: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer 
             if len(as_said) == len(said):  # names as the user wrote them, for the replies
                 groups = {k: as_said[slice(*m.span(k))] if v else v for k, v in groups.items()}
             try:
-                with db.session_scope(engine) as session:
-                    return action(session, text, groups, asker, now)
+                with db.session_scope(runtime.engine) as session:
+                    return action(session, text, groups, asker, now, runtime.settings)
             except reminders.ReminderError as e:
                 return _reply(text, now, "reminder_error", str(e))
     return None
@@ -218,19 +218,19 @@ def _each(scope: str, label: str) -> str:
     return "every meeting" if scope == RuleScope.all else f"each of the {label}"
 
 
-def _tz(asker: Asker) -> str:
-    return asker.timezone or get_settings().default_tz
+def _tz(asker: Asker, settings: Settings) -> str:
+    return asker.timezone or settings.default_tz
 
 
-def _person_tz(session: Session, who: str, asker: Asker) -> str:
+def _person_tz(session: Session, who: str, asker: Asker, settings: Settings) -> str:
     """A person's rule zone: their profile's (the rule follows it from then on)."""
     return profiles.zone_for(
-        session, user_key=who, asker_zone=asker.timezone, default=get_settings().default_tz
+        session, user_key=who, asker_zone=asker.timezone, default=settings.default_tz
     )
 
 
-def _defaults(session: Session, who: str) -> list[int]:
-    return profiles.default_offsets(session, user_key=who, settings=get_settings())
+def _defaults(session: Session, who: str, settings: Settings) -> list[int]:
+    return profiles.default_offsets(session, user_key=who, settings=settings)
 
 
 def days_text(days: list[int]) -> str:
@@ -262,7 +262,12 @@ def offsets_in_words(text: str) -> list[int]:
 
 
 def _remind_before(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     ref = g["ref"] or ""
@@ -273,14 +278,14 @@ def _remind_before(
         n = NUMBERS.get(word) or int(word or 0)
         days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
     else:
-        days = _defaults(session, who)
+        days = _defaults(session, who, settings)
     scope, value, label = (
         group if group else (RuleScope.meeting, meeting.id, meeting.short_name or meeting.title)  # type: ignore[union-attr]
     )
-    settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=who, scope=scope, scope_value=value,
-        offsets=days, now=now, timezone=_person_tz(session, who, asker), follows_profile=True,
+        offsets=days, now=now, timezone=_person_tz(session, who, asker, settings),
+        follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
     when = days_text(rule.offsets)
@@ -296,7 +301,12 @@ def _remind_before(
 
 
 def _remind_deadlines(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     meeting = _one_meeting(session, g["ref"] or "", now)
@@ -307,10 +317,10 @@ def _remind_deadlines(
             f"I don't know “{word}” deadlines; try documents, registration, visa, travel, "
             "nominations or comments."
         )
-    settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
-        offsets=_defaults(session, who), now=now, timezone=_person_tz(session, who, asker),
+        offsets=_defaults(session, who, settings), now=now,
+        timezone=_person_tz(session, who, asker, settings),
         follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
         starts=False, deadlines=True, deadline_kinds=kinds,
@@ -335,7 +345,12 @@ def _remind_deadlines(
 
 
 def _channel(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     if not asker.channel_id or asker.platform not in ("slack", "teams"):
         raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
@@ -346,11 +361,10 @@ def _channel(
             f"“all meetings”, not for “{g['what']}”."
         )
     scope, value, label = group
-    settings = get_settings()
     rule = reminders.add_rule(
         session, subscriber=f"{asker.platform}:{asker.channel_id}", scope=scope,
         scope_value=value, offsets=reminders.parse_offsets(settings.reminders_before), now=now,
-        timezone=_tz(asker),
+        timezone=_tz(asker, settings),
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
     return _reply(
@@ -362,12 +376,17 @@ def _channel(
 
 
 def _stop(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     ref = g["ref"] or ""
     if ref.lower() in ("anything", "everything", "meetings", "all meetings"):
-        return _unsubscribe(session, text, g, asker, now)
+        return _unsubscribe(session, text, g, asker, now, settings)
     meeting = _one_meeting(session, ref, now)
     reminders.mute_meeting(session, subscriber=who, meeting_id=meeting.id, now=now)
     return _reply(
@@ -378,7 +397,12 @@ def _stop(
 
 
 def _unsubscribe(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     rules = reminders.unsubscribe(session, subscriber=who, now=now)
@@ -391,7 +415,12 @@ def _unsubscribe(
 
 
 def _add_deadline(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     if not asker.is_admin:
         raise reminders.ReminderError("Only secretariat admins can add deadlines.")
@@ -427,7 +456,12 @@ def _add_deadline(
 
 
 def _set_defaults(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     days = offsets_in_words(g["offsets"] or "")
@@ -435,16 +469,21 @@ def _set_defaults(
     return _reply(
         text, now, "reminder_defaults_set",
         f"OK: when you don't say how long before, I'll remind you {days_text(days)} before, "
-        f"at {get_settings().reminders_time_of_day} ({_person_tz(session, who, asker)}).",
+        f"at {settings.reminders_time_of_day} ({_person_tz(session, who, asker, settings)}).",
     )  # fmt: skip
 
 
 def _clear_defaults(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
     people.set_default_offsets(session, user_key=who, offsets=None, now=now)
-    days = _defaults(session, who)
+    days = _defaults(session, who, settings)
     return _reply(
         text, now, "reminder_defaults_set",
         f"OK: your default reminders are the secretariat's again: {days_text(days)} before.",
@@ -468,10 +507,14 @@ def _rule_line(session: Session, rule: ReminderRule) -> str:
 
 
 def _settings(
-    session: Session, text: str, g: dict[str, str | None], asker: Asker, now: datetime
+    session: Session,
+    text: str,
+    g: dict[str, str | None],
+    asker: Asker,
+    now: datetime,
+    settings: Settings,
 ) -> Answer:
     who = _person(asker)
-    settings = get_settings()
     person = people.get_person(session, user_key=who)
     profile_zone = asker.timezone or (person.timezone if person else None)
     zone = (
@@ -483,7 +526,7 @@ def _settings(
     defaults = (
         f"Default reminders: {days_text(own)} before."
         if own
-        else f"Default reminders: {days_text(_defaults(session, who))} before (the "
+        else f"Default reminders: {days_text(_defaults(session, who, settings))} before (the "
         "secretariat's; say “set my default reminders to 1 day and 1 week before” to change)."
     )
     rules = [r for r in reminders.list_rules(session, subscriber=who) if r.active]

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 
 from bot.reminders.ledger import PlanReport, replan_meeting, replan_meetings
 from bot.reminders.terms import PLANNED_KINDS, ReminderError, check_zone
-from bot.settings import get_settings
 from storage import places, repo
 from storage.models import (
     DeadlineKind,
@@ -115,7 +114,7 @@ def mute_meeting(session: Session, *, subscriber: str, meeting_id: str, now: dat
     if rule is None:
         rule = ReminderRule(
             subscriber=subscriber, scope=RuleScope.meeting.value, scope_value=value,
-            timezone=get_settings().default_tz, created_at=now, updated_at=now,
+            timezone="UTC", created_at=now, updated_at=now,  # a mute's zone is never read
         )  # fmt: skip
     rule.active, rule.updated_at = False, now
     session.add(rule)

@@ -58,7 +58,7 @@ def ask(
     from bot.assistant import answer
 
     runtime, clock, asker = _setup(now, tz)
-    result = answer(question, engine=runtime.engine, asker=asker, now=clock.now())
+    result = answer(question, runtime=runtime, asker=asker, now=clock.now())
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -86,6 +86,6 @@ def chat(now: NowOpt = None, tz: TzOpt = None) -> None:
             return
         if not line.strip():
             continue
-        result = answer(line, engine=runtime.engine, asker=asker, now=clock.now())
+        result = answer(line, runtime=runtime, asker=asker, now=clock.now())
         sys.stdout.write(f"secbot> {result.text}\n")
         sys.stdout.flush()

@@ -14,6 +14,7 @@ from rich.table import Table
 from bot import reminders
 from bot.reminders import profiles
 from bot.reminders.deadlines import apply_rules, load_rules
+from bot.settings import secret
 from handlers.cli.common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from storage import db, people, repo
 from storage.importers import describe
@@ -73,7 +74,7 @@ def _profile_zone(rt: Runtime, subscriber: str) -> tuple[str, str | None]:
     if person is not None and person.timezone:
         return person.timezone, None
     channel, _, user_id = subscriber.partition(":")
-    token = rt.settings.slack_bot_token
+    token = secret(rt.settings.slack_bot_token)
     if channel == "slack" and token:
         from handlers.slack.users import profile_timezone  # slack_sdk loads slowly: only here
 

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.reminders.notifier import Message, SendResult
 from bot.reminders.terms import NOTICE_KINDS
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from storage.models import Delivery, DeliveryKind
 
 
@@ -90,7 +90,7 @@ class EmailNotifier:
             if s.smtp_starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if s.smtp_user:
-                smtp.login(s.smtp_user, s.smtp_password or "")
+                smtp.login(s.smtp_user, secret(s.smtp_password) or "")
             smtp.send_message(msg)
 
     async def send(self, delivery: Delivery, message: Message) -> SendResult:

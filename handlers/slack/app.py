@@ -29,9 +29,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
+from bot.assistant import AnswerFn
 from bot.assistant import answer as core_answer
 from bot.runtime import Runtime
-from handlers.slack.deps import AnswerFn, SlackDeps, TimezoneCache
+from bot.settings import secret
+from handlers.slack.deps import SlackDeps, TimezoneCache
 from handlers.slack.listeners import register_all
 from storage import places, slack_events
 
@@ -77,21 +79,21 @@ def build_slack_app(
     """The Bolt app with every listener; `session` is shared by all Web API calls."""
     settings = runtime.settings
     client = AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=secret(settings.slack_bot_token),
         base_url=settings.slack_api_url,  # settings add the trailing / slack-sdk needs
         session=session,
         retry_handlers=retry_handlers(),
     )
     app = AsyncApp(
         client=client,
-        signing_secret=settings.slack_signing_secret or "",
+        signing_secret=secret(settings.slack_signing_secret) or "",
         process_before_response=False,
         logger=bolt_log,
     )
     deps = SlackDeps(
         runtime=runtime,
         answer=answer_fn,
-        admins=settings.admin_ids,
+        admins=settings.admins,
         timezones=TimezoneCache(now=runtime.clock.now),
     )
 
@@ -135,7 +137,7 @@ async def slack_lifespan(app: FastAPI, runtime: Runtime) -> AsyncIterator[None]:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+            socket_mode = AsyncSocketModeHandler(bolt, secret(settings.slack_app_token))
             await socket_mode.connect_async()
             log.info("Slack connected by Socket Mode")
         else:

@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.assistant import AnswerFn
 from bot.conversation import Answer, Asker
 from bot.runtime import Runtime
 from handlers.slack.blocks import Viewer
@@ -31,10 +32,6 @@ SORRY = (
     "Sorry, I could not answer that just now. Please try again in a moment, "
     "or ask “help” to see what I can answer."
 )
-
-
-class AnswerFn(Protocol):
-    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer: ...
 
 
 @dataclass
@@ -108,7 +105,7 @@ class SlackDeps:
         now = self.now()
         try:
             return await asyncio.to_thread(
-                self.answer, question, engine=self.engine, asker=asker, now=now
+                self.answer, question, runtime=self.runtime, asker=asker, now=now
             )
         except Exception:
             log.exception("answer failed for %r", question[:200])

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.reminders.notifier import Message, SendResult
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from storage.models import Delivery
 
 # Slack errors worth another try; everything else (channel_not_found, not_in_channel,
@@ -32,7 +32,7 @@ class SlackNotifier:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SlackNotifier:
-        return cls(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        return cls(token=secret(settings.slack_bot_token), base_url=settings.slack_api_url)
 
     def client(self) -> AsyncWebClient:
         """One client and one connection pool per notifier (made inside the running loop)."""

@@ -37,9 +37,9 @@ from microsoft_agents.hosting.fastapi import (
     start_agent_process,
 )
 
-from bot.assistant import answer
+from bot.assistant import AnswerFn, answer
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import Settings, secret
 from handlers.teams import handlers
 from handlers.teams.state import DatabaseStorage
 from handlers.teams.throttle import ConversationLimiter, Delivery, RetryPolicy
@@ -70,7 +70,7 @@ def sdk_configuration(
     service = connections.setdefault("SERVICE_CONNECTION", {}).setdefault("SETTINGS", {})
     for key, value in (
         ("CLIENTID", settings.teams_client_id),
-        ("CLIENTSECRET", settings.teams_client_secret),
+        ("CLIENTSECRET", secret(settings.teams_client_secret)),
         ("TENANTID", settings.teams_tenant_id),
     ):
         if value:
@@ -132,7 +132,7 @@ class TeamsBot:
         runtime: Runtime,
         *,
         delivery: Delivery | None = None,
-        answer_fn: handlers.AnswerFn = answer,
+        answer_fn: AnswerFn = answer,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         settings = runtime.settings
@@ -158,12 +158,7 @@ class TeamsBot:
             ),
             connection_manager=self.connections,
         )
-        deps = handlers.TeamsDeps(
-            engine=runtime.engine,
-            clock=runtime.clock,
-            public_url=settings.public_url,
-            answer=answer_fn,
-        )
+        deps = handlers.TeamsDeps(runtime=runtime, answer=answer_fn)
         handlers.register(self.app, deps)
 
     def describe(self) -> str:

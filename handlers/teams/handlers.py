@@ -15,8 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationUpdateTypes
@@ -32,10 +31,11 @@ from microsoft_agents.hosting.core.app.proactive import Conversation
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlalchemy import Engine
 
-from bot.assistant import answer
+from bot.assistant import AnswerFn, answer
 from bot.button_commands import command_for
 from bot.clock import Clock
-from bot.conversation import Answer, Asker
+from bot.conversation import Asker
+from bot.runtime import Runtime
 from handlers.teams.cards import answer_card, greeting_card, text_card
 from storage import db
 from storage import teams as teams_store
@@ -47,16 +47,22 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 STALE_BUTTON = "That button no longer works. Ask me again and use the buttons on the new answer."
 
 
-class AnswerFn(Protocol):
-    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer: ...
-
-
 @dataclass
 class TeamsDeps:
-    engine: Engine
-    clock: Clock
-    public_url: str
+    runtime: Runtime
     answer: AnswerFn = answer
+
+    @property
+    def engine(self) -> Engine:
+        return self.runtime.engine
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+    @property
+    def public_url(self) -> str:
+        return self.runtime.settings.public_url
 
 
 # --- reading an activity ----------------------------------------------------------------------
@@ -153,7 +159,7 @@ async def remember_conversation(context: TurnContext, deps: TeamsDeps) -> None:
 async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
     asker = asker_for(context.activity, deps)
     result = await asyncio.to_thread(
-        deps.answer, question, engine=deps.engine, asker=asker, now=deps.clock.now()
+        deps.answer, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
     )
     card = answer_card(result, public_url=deps.public_url)
     await context.send_activity(card_message(card, result.text))

@@ -16,12 +16,15 @@ from sqlalchemy import Engine
 from bot.assistant import answer
 from bot.clock import parse_instant
 from bot.conversation import COMMAND_HANDLERS, Answer, Asker
+from tests.runtimes import runtime_of
 
 ASKER = Asker(timezone="Europe/Zurich")
 
 
 def ask(engine: Engine, text: str, now: str = "2015-12-15", asker: Asker = ASKER) -> Answer:
-    return answer(text, engine=engine, asker=asker, now=parse_instant(now, ZoneInfo("UTC")))
+    return answer(
+        text, runtime=runtime_of(engine), asker=asker, now=parse_instant(now, ZoneInfo("UTC"))
+    )
 
 
 def ids(a: Answer) -> list[str]:
@@ -220,10 +223,16 @@ def test_time_zone_decides_today(seeded: Engine) -> None:
     # 22:00 UTC on 19 January is still the 19th in Geneva, already the 20th in Jakarta
     now = datetime(2016, 1, 19, 22, 0, tzinfo=ZoneInfo("UTC"))
     jakarta = answer(
-        "What's on today?", engine=seeded, asker=Asker(timezone="Asia/Jakarta"), now=now
+        "What's on today?",
+        runtime=runtime_of(seeded),
+        asker=Asker(timezone="Asia/Jakarta"),
+        now=now,
     )
     geneva = answer(
-        "What's on today?", engine=seeded, asker=Asker(timezone="Europe/Zurich"), now=now
+        "What's on today?",
+        runtime=runtime_of(seeded),
+        asker=Asker(timezone="Europe/Zurich"),
+        now=now,
     )
     assert "asia-pacific-regional-2016" in ids(jakarta)
     assert ids(geneva) == ["bureau-jakarta-2016"]

@@ -5,16 +5,19 @@ from sqlalchemy import Engine
 from bot.assistant import answer
 from bot.clock import Clock
 from bot.conversation import Asker
+from tests.runtimes import runtime_of
 
 
 def test_feed_commands_go_through_answer(seeded: Engine, clock: Clock) -> None:
     asker = Asker(user_id="U1", platform="slack")
     subscribed = answer(
-        "subscribe me to African meetings", engine=seeded, asker=asker, now=clock.now()
+        "subscribe me to African meetings", runtime=runtime_of(seeded), asker=asker, now=clock.now()
     )
     assert subscribed.intent == "subscribe"
     assert "webcal://" in subscribed.text
-    question = answer("when is the African meeting", engine=seeded, asker=asker, now=clock.now())
+    question = answer(
+        "when is the African meeting", runtime=runtime_of(seeded), asker=asker, now=clock.now()
+    )
     assert question.intent not in ("subscribe", "feed_link")
     assert question.meetings and question.meetings[0].city == "Lusaka"
 
@@ -22,7 +25,10 @@ def test_feed_commands_go_through_answer(seeded: Engine, clock: Clock) -> None:
 def test_reminder_commands_go_through_answer(seeded: Engine, clock: Clock) -> None:
     asker = Asker(user_id="U1", platform="slack", timezone="Europe/Zurich")
     said = answer(
-        "remind me 3 days before the Lusaka meeting", engine=seeded, asker=asker, now=clock.now()
+        "remind me 3 days before the Lusaka meeting",
+        runtime=runtime_of(seeded),
+        asker=asker,
+        now=clock.now(),
     )
     assert said.intent.startswith("remind") and "error" not in said.intent
     assert [m.city for m in said.meetings][:1] == ["Lusaka"]

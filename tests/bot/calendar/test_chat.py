@@ -17,6 +17,7 @@ from bot.settings import get_settings
 from storage import db
 from storage import subscriptions as subs
 from storage.models import TargetKind
+from tests.runtimes import runtime_of
 
 USER = Asker(user_id="U123", platform="slack")
 
@@ -30,7 +31,7 @@ def public_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def say(engine: Engine, clock: Clock, text: str, asker: Asker = USER):  # type: ignore[no-untyped-def]
-    return feeds_chat.handle(text, engine=engine, asker=asker, now=clock.now())
+    return feeds_chat.handle(text, runtime=runtime_of(engine), asker=asker, now=clock.now())
 
 
 def followed(engine: Engine) -> set[tuple[str, str, int | None]]:

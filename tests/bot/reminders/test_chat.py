@@ -10,6 +10,7 @@ from bot import reminders
 from bot.conversation import Asker
 from bot.reminders.chat import handle
 from storage import db, repo
+from tests.runtimes import runtime_of
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
 ANA = Asker(user_id="U0ANA", platform="slack", timezone="Africa/Lusaka", channel_id="C0AFR")
@@ -17,7 +18,7 @@ ADMIN = Asker(user_id="U0ADM", platform="slack", is_admin=True)
 
 
 def say(engine: Engine, text: str, asker: Asker = ANA):  # type: ignore[no-untyped-def]
-    return handle(text, engine=engine, asker=asker, now=NOW)
+    return handle(text, runtime=runtime_of(engine), asker=asker, now=NOW)
 
 
 def pending(engine: Engine, recipient: str) -> list:  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from bot.reminders import profiles
 from bot.reminders.chat import days_text, offsets_in_words
 from storage import db, people, repo
 from storage.models import Delivery, DeliveryState, MeetingData, Person, RuleScope
+from tests.runtimes import runtime_of
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
 LUSAKA = "africa-regional-2016"  # starts 2016-02-02
@@ -25,7 +26,7 @@ ANA_NEW_YORK = Asker(user_id="U0ANA", platform="slack", timezone="America/New_Yo
 
 
 def say(engine: Engine, text: str, asker: Asker = ANA_ZURICH, now: datetime = NOW) -> Answer:
-    return answer(text, engine=engine, asker=asker, now=now)
+    return answer(text, runtime=runtime_of(engine), asker=asker, now=now)
 
 
 def person(engine: Engine, key: str = "slack:U0ANA") -> Person | None:

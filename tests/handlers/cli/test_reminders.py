@@ -20,6 +20,7 @@ from storage import db, people
 from storage.models import Person
 from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.fakes.slack_sink import SlackSink, running_sink
+from tests.runtimes import runtime_of
 
 runner = CliRunner()
 LUSAKA = "africa-regional-2016"
@@ -157,7 +158,7 @@ def test_tz_is_kept_as_given_and_a_bad_one_writes_nothing(store: Engine) -> None
     assert due == ["2016-01-30T14:00:00+00:00"]  # 09:00 in New York (EST, UTC-5)
     # Ana's Slack profile says Zurich: a zone given explicitly does not follow it
     ana = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich")
-    answer("help", engine=store, asker=ana, now=datetime(2016, 1, 2, tzinfo=UTC))
+    answer("help", runtime=runtime_of(store), asker=ana, now=datetime(2016, 1, 2, tzinfo=UTC))
     assert zone_of(store, "slack:U0ANA") == "Europe/Zurich"
     assert [d["due_at"] for d in js("reminders", "list")["deliveries"]] == due
 

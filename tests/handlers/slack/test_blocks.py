@@ -339,11 +339,11 @@ class RecordingClient:
 async def test_answer_in_thread_renders_the_cores_meetings() -> None:
     seen: list[Asker] = []
 
-    def fake_answer(question: str, *, engine: Any, asker: Asker, now: datetime) -> Answer:
+    def fake_answer(question: str, *, runtime: Any, asker: Asker, now: datetime) -> Answer:
         seen.append(asker)
         return listing(25, question)
 
-    def broken_answer(question: str, *, engine: Any, asker: Asker, now: datetime) -> Answer:
+    def broken_answer(question: str, *, runtime: Any, asker: Asker, now: datetime) -> Answer:
         raise RuntimeError("boom")
 
     settings = Settings(public_url="https://secbot.example.org", admins="U0ASKER")
@@ -351,7 +351,7 @@ async def test_answer_in_thread_renders_the_cores_meetings() -> None:
     deps = SlackDeps(
         runtime=runtime,
         answer=fake_answer,
-        admins=settings.admin_ids,
+        admins=settings.admins,
         timezones=TimezoneCache(now=runtime.clock.now),
     )
     client = RecordingClient()

@@ -38,6 +38,7 @@ from storage import db, people, repo, subscriptions
 from storage.models import Meeting, SlackEvent, TargetKind
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import BOT_ID, BOT_USER, FakeSlack, fake_slack
+from tests.runtimes import runtime_of
 from tests.servers import serve_app, smtp_sink, wait_until
 
 ADMIN = "U0ADMIN"
@@ -162,7 +163,9 @@ def test_the_cores_meetings_are_rendered_in_its_order(
     slack: str, fake: FakeSlack, seeded: Engine, clock: Clock
 ) -> None:
     question = "what's on in February 2016?"
-    expected = answer(question, engine=seeded, asker=Asker(platform="slack"), now=clock.now())
+    expected = answer(
+        question, runtime=runtime_of(seeded), asker=Asker(platform="slack"), now=clock.now()
+    )
     event = p.app_mention(question)
     assert p.post_json(slack, p.event_callback(event)).status_code == 200
     [call] = fake.wait_for("chat.postMessage")

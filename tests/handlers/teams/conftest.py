@@ -48,9 +48,9 @@ class RecordingAnswer:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Asker]] = []
 
-    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
+    def __call__(self, question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
         self.calls.append((question, asker))
-        return answer(question, engine=engine, asker=asker, now=now)
+        return answer(question, runtime=runtime, asker=asker, now=now)
 
     @property
     def questions(self) -> list[str]:
@@ -64,9 +64,9 @@ class ListingAnswer(RecordingAnswer):
         super().__init__()
         self.count = count
 
-    def __call__(self, question: str, *, engine: Engine, asker: Asker, now: datetime) -> Answer:
+    def __call__(self, question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
         self.calls.append((question, asker))
-        with db.session_scope(engine) as session:
+        with db.session_scope(runtime.engine) as session:
             rows = [m for m in repo.list_meetings(session) if m.start_date][: self.count]
         return Answer(question=question, now=now, intent="list", text="Meetings:", meetings=rows)
 

@@ -22,6 +22,7 @@ from handlers.teams.handlers import SORRY, STALE_BUTTON
 from storage import db
 from storage import teams as teams_store
 from tests.handlers.teams.conftest import ListingAnswer, RecordingAnswer, make_runtime
+from tests.runtimes import runtime_of
 
 pytestmark = pytest.mark.usefixtures("no_sdk_env")
 
@@ -87,7 +88,7 @@ async def test_a_direct_message_gets_the_core_answer_as_a_card(
         timezone=None,  # the test activity carries no time zone: the core uses the default
         channel_id="convo1",
     )
-    expected = answer(question, engine=seeded, asker=asker, now=clock.now())
+    expected = answer(question, runtime=runtime_of(seeded), asker=asker, now=clock.now())
     [card] = replies
     assert card["body"][0] == {"type": "TextBlock", "text": expected.text, "wrap": True}
 
