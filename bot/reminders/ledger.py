@@ -22,8 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, event, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.reminders.terms import (
@@ -56,8 +54,12 @@ from storage.models import (
     RuleScope,
     Status,
 )
+from storage.upsert import insert_ignore
 
 # --- planning ----------------------------------------------------------------------------------
+
+
+LEDGER_KEY = ("subject", "recipient", "channel", "offset_days")  # a row's unique key
 
 
 @dataclass
@@ -198,19 +200,7 @@ def _skip_reason(
 
 def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert ledger rows, silently keeping any that exist (the unique key): idempotent."""
-    if not rows:
-        return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(Delivery)
-        .on_conflict_do_nothing(index_elements=["subject", "recipient", "channel", "offset_days"])
-        .returning(col(Delivery.id))
-    )
-    conn = session.connection()
-    total = 0
-    for start in range(0, len(rows), 1000):  # rowcount is unreliable for executemany: count ids
-        total += len(conn.execute(stmt, rows[start : start + 1000]).all())
-    return total
+    return insert_ignore(session, Delivery, rows, keys=LEDGER_KEY)
 
 
 def replan_meeting(

@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from storage.models import Delivery, Meeting
 
-Outcome = Literal["sent", "transient", "rate_limited", "permanent"]
+SendStatus = Literal["sent", "transient", "rate_limited", "permanent"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Message:
 
 @dataclass(frozen=True)
 class SendResult:
-    outcome: Outcome
+    outcome: SendStatus
     error: str | None = None
     retry_after: float | None = None
 

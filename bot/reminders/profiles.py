@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,7 @@ from sqlmodel import Session
 from bot import reminders
 from bot.conversation import Asker
 from bot.settings import Settings
-from storage import people
+from storage import people, places
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +27,7 @@ PROFILE_PLATFORMS = ("slack", "teams")  # surfaces whose users have a profile wi
 
 
 def _valid(zone: str | None) -> bool:
-    if not zone:
-        return False
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return places.zone(zone) is not None
 
 
 def observe(engine: Engine, asker: Asker, *, now: datetime) -> bool:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
+from storage import places
 from storage.models import (
     DeliveryKind,
     Meeting,
@@ -65,12 +66,8 @@ def parse_time_of_day(text: str) -> time:
 
 
 def check_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ReminderError(
-            f"unknown time zone {name!r} (use an IANA name like Europe/Zurich)"
-        ) from None
+    if places.zone(name) is None:
+        raise ReminderError(f"unknown time zone {name!r} (use an IANA name like Europe/Zurich)")
     return name
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from handlers.cli.common import NowOpt
+from storage import places
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -23,7 +24,6 @@ TzOpt = Annotated[
 
 
 def _setup(now: str | None, tz: str | None) -> tuple[Runtime, Clock, Asker]:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from bot.clock import from_settings
     from bot.conversation import Asker
@@ -32,9 +32,7 @@ def _setup(now: str | None, tz: str | None) -> tuple[Runtime, Clock, Asker]:
 
     settings = get_settings()
     zone = tz or settings.default_tz
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if places.zone(zone) is None:
         typer.echo(
             f"error: unknown time zone {zone!r} (use an IANA name like Europe/Zurich)", err=True
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.button_commands import REMINDER_DAYS, offset_text
 from bot.conversation import Answer
@@ -76,12 +76,7 @@ def date_range_text(start: date | None, end: date | None, precision: str) -> str
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    return places.zone(name)
 
 
 def time_text(m: Meeting, viewer_tz: str | None) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -22,7 +22,7 @@ from bot.assistant import AnswerFn
 from bot.conversation import Answer, Asker
 from bot.runtime import Runtime
 from handlers.slack.blocks import Viewer
-from storage import repo, slack_events
+from storage import places, repo, slack_events
 
 log = logging.getLogger("secbot.slack")
 
@@ -49,10 +49,7 @@ class TimezoneCache:
         try:
             response = await client.users_info(user=user_id)
             tz = (response.get("user") or {}).get("tz")
-            if tz:
-                ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            tz = None
+            tz = tz if places.zone(tz) else None
         except Exception as e:  # the answer goes out in the default zone rather than not at all
             log.warning("users.info for %s failed: %s", user_id, e)
             return cached[0] if cached else None

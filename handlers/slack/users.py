@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from storage import places
 
 
 def profile_timezone(*, token: str, base_url: str, user_id: str, timeout: int = 10) -> str:
@@ -21,8 +21,6 @@ def profile_timezone(*, token: str, base_url: str, user_id: str, timeout: int = 
     zone = (response.get("user") or {}).get("tz")
     if not zone:
         raise LookupError("the Slack profile gives no time zone")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise LookupError(f"the Slack profile's time zone {zone!r} is unknown") from None
+    if places.zone(zone) is None:
+        raise LookupError(f"the Slack profile's time zone {zone!r} is unknown")
     return str(zone)

@@ -42,7 +42,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings, secret
 from handlers.teams import handlers
 from handlers.teams.state import DatabaseStorage
-from handlers.teams.throttle import ConversationLimiter, Delivery, RetryPolicy
+from handlers.teams.throttle import ConversationLimiter, RetryPolicy, ThrottledSender
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +100,9 @@ class WireActivity(Activity):
 
 
 class ThrottledCloudAdapter(CloudAdapter):
-    """The FastAPI CloudAdapter, sending each activity through `Delivery` (limits + retries)."""
+    """The FastAPI CloudAdapter, sending each activity through a `ThrottledSender`."""
 
-    def __init__(self, *, delivery: Delivery, **kwargs: Any) -> None:
+    def __init__(self, *, delivery: ThrottledSender, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.delivery = delivery
         self.on_turn_error = handlers.on_error
@@ -131,7 +131,7 @@ class TeamsBot:
         self,
         runtime: Runtime,
         *,
-        delivery: Delivery | None = None,
+        delivery: ThrottledSender | None = None,
         answer_fn: AnswerFn = answer,
         environ: Mapping[str, str] | None = None,
     ) -> None:
@@ -144,7 +144,7 @@ class TeamsBot:
         self.adapter = ThrottledCloudAdapter(
             connection_manager=self.connections,
             delivery=delivery
-            or Delivery(
+            or ThrottledSender(
                 limiter=ConversationLimiter(rate=settings.teams_messages_per_second),
                 policy=RetryPolicy(retries=settings.teams_max_retries),
             ),

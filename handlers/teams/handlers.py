@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationUpdateTypes
 from microsoft_agents.hosting.core import (
@@ -37,7 +36,7 @@ from bot.clock import Clock
 from bot.conversation import Asker
 from bot.runtime import Runtime
 from handlers.teams.cards import answer_card, greeting_card, text_card
-from storage import db
+from storage import db, places
 from storage import teams as teams_store
 
 log = logging.getLogger(__name__)
@@ -100,13 +99,7 @@ def user_timezone(activity: Activity) -> str | None:
     otherwise, not SECBOT_DEFAULT_TZ: the core uses the default for "today" and would else
     record it as the person's profile zone (bot.profiles)."""
     zone = activity.local_timezone
-    if zone:
-        try:
-            ZoneInfo(zone)
-            return zone
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return None
+    return zone if places.zone(zone) else None
 
 
 def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:

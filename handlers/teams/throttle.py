@@ -1,10 +1,10 @@
 """Outgoing Teams messages within the platform's limits.
 
 Teams allows about 7 messages per second per conversation and answers 429 (throttled),
-412 (precondition failed), 502 and 504 when it wants a caller to back off. `Delivery` runs each
-send through a per-conversation limiter and retries those statuses with exponential backoff
-and full jitter, honouring `Retry-After`. Clock, sleep and randomness are injectable so the
-behaviour is tested without waiting.
+412 (precondition failed), 502 and 504 when it wants a caller to back off. `ThrottledSender`
+runs each send through a per-conversation limiter and retries those statuses with exponential
+backoff and full jitter (bot.backoff), honouring `Retry-After`. Clock, sleep and randomness
+are injectable so the behaviour is tested without waiting.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import aiohttp
+
+from bot.backoff import full_jitter
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ class RetryPolicy:
     random: Callable[[], float] = field(default=random.random)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        backoff = self.random() * min(self.cap, self.base * 2**attempt)
+        backoff = full_jitter(attempt, base=self.base, cap=self.cap, random=self.random)
         return max(backoff, min(retry_after, self.cap)) if retry_after else backoff
 
 
@@ -93,7 +95,7 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
-class Delivery:
+class ThrottledSender:
     """Send through the limiter; retry throttling and gateway errors."""
 
     def __init__(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import (
@@ -183,12 +182,8 @@ class MeetingData(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str | None) -> str | None:
-        if v is None:
-            return None
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
+        if v is not None and places.zone(v) is None:
+            raise ValueError(f"unknown time zone {v!r}")
         return v
 
     @model_validator(mode="after")

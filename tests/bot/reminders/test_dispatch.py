@@ -70,10 +70,11 @@ async def test_transient_errors_back_off_then_succeed_or_fail(seeded: Engine) ->
     sleeps = Sleeps()
     with running_sink(fail_first=2) as sink:
         report = await run_once(
-            seeded, slack(sink.url), clock=fixed(AT), policy=policy(backoff=1.0), sleep=sleeps
-        )
+            seeded, slack(sink.url), clock=fixed(AT), policy=policy(backoff=1.0), sleep=sleeps,
+            jitter=lambda: 0.75,
+        )  # fmt: skip
     assert len(report.sent) == 1 and len(sink) == 1
-    assert len(sleeps.asked) == 2 and 0.5 <= sleeps.asked[0] <= 1.0 <= sleeps.asked[1] <= 2.0
+    assert sleeps.asked == [0.75, 1.5]  # full jitter: 0.75 of 1·2⁰, then of 1·2¹
     with db.session_scope(seeded) as s:
         (row,) = reminders.list_deliveries(s)
     assert row.state == "sent" and row.attempts == 3 and row.sent_at == AT

@@ -14,7 +14,7 @@ from bot.reminders.dispatch import Policy, run_once
 from handlers.teams.app import TeamsBot, install
 from handlers.teams.notifier import TeamsNotifier
 from handlers.teams.proactive import NoConversation, send_proactive
-from handlers.teams.throttle import Delivery, RetryPolicy
+from handlers.teams.throttle import RetryPolicy, ThrottledSender
 from handlers.web.app import create_app
 from storage import db
 from storage import teams as teams_store
@@ -47,7 +47,7 @@ def teams_app(engine: Engine, clock: Clock, answer_fn: Any, sleep: RecordedSleep
     runtime = make_runtime(engine, clock)
     app = create_app(runtime)
     sleep = sleep or RecordedSleep()
-    delivery = Delivery(policy=RetryPolicy(retries=4, random=lambda: 0.5), sleep=sleep)
+    delivery = ThrottledSender(policy=RetryPolicy(retries=4, random=lambda: 0.5), sleep=sleep)
     install(app, TeamsBot(runtime, delivery=delivery, answer_fn=answer_fn))
     return app
 
@@ -231,7 +231,7 @@ async def test_the_teams_notifier_delivers_ledger_reminders_to_the_connector(
             )  # fmt: skip
     runtime = make_runtime(seeded, clock)
     # no retries inside the adapter: a 429 reaches the notifier, which hands it to the dispatcher
-    bot = TeamsBot(runtime, delivery=Delivery(policy=RetryPolicy(retries=0)))
+    bot = TeamsBot(runtime, delivery=ThrottledSender(policy=RetryPolicy(retries=0)))
     connector.fail_with.append(429)
     waits = RecordedSleep()
     report = await run_once(

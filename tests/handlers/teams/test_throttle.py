@@ -7,7 +7,12 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from handlers.teams.throttle import ConversationLimiter, Delivery, RetryPolicy, retry_after_seconds
+from handlers.teams.throttle import (
+    ConversationLimiter,
+    RetryPolicy,
+    ThrottledSender,
+    retry_after_seconds,
+)
 
 
 class FakeTime:
@@ -71,7 +76,7 @@ async def test_throttling_is_retried_with_growing_jittered_waits() -> None:
             raise failures.pop(0)
         return "sent"
 
-    delivery = Delivery(
+    delivery = ThrottledSender(
         limiter=ConversationLimiter(clock=t.clock, sleep=t.sleep),
         policy=RetryPolicy(retries=4, base=0.5, random=lambda: 1.0),
         sleep=t.sleep,
@@ -89,7 +94,7 @@ async def test_retry_after_is_honoured() -> None:
             raise failures.pop(0)
         return "sent"
 
-    delivery = Delivery(policy=RetryPolicy(random=lambda: 0.0), sleep=t.sleep)
+    delivery = ThrottledSender(policy=RetryPolicy(random=lambda: 0.0), sleep=t.sleep)
     assert await delivery.send("a", send) == "sent"
     assert t.sleeps == [3.0]
 
@@ -103,7 +108,7 @@ async def test_other_errors_and_exhausted_retries_propagate() -> None:
         calls += 1
         raise http_error(403)
 
-    delivery = Delivery(policy=RetryPolicy(retries=2, random=lambda: 0.0), sleep=t.sleep)
+    delivery = ThrottledSender(policy=RetryPolicy(retries=2, random=lambda: 0.0), sleep=t.sleep)
     with pytest.raises(aiohttp.ClientResponseError):
         await delivery.send("a", forbidden)
     assert calls == 1
