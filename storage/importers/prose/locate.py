@@ -1,0 +1,207 @@
+"""Within one sentence: its clauses, the meeting phrase and the place that go with each date,
+and the titles of cover pages and list items."""
+
+from __future__ import annotations
+
+import re
+
+from storage.importers.prose.bodies import abbreviate_sessions
+from storage.importers.prose.dates import DateMention, find_dates
+from storage.importers.prose.phrases import (
+    BODY_NOUN,
+    MEETING_NOUN,
+    Phrase,
+    capitalise,
+    is_generic,
+    meeting_phrase,
+    ordinal_value,
+    singular,
+)
+from storage.importers.prose.places import PlaceHit
+from storage.importers.prose.roles import DATELINE
+from storage.importers.prose.text import Block, split_sentences
+
+_GENERIC_TITLE = re.compile(r"^(?:[\w-]+\s+){0,2}(?:meeting|session)$", re.I)
+
+
+def cover_title(headings: list[str], line: str) -> str | None:
+    """The meeting a cover page announces: "Eighth meeting" under "Conference of the Parties
+    to the Stockholm Convention", then "Geneva, 24 April–5 May 2017" (a dateline of several
+    days, where a document's own date is one day)."""
+    mentions, _ = find_dates(line)
+    if len(mentions) != 1 or not headings or not MEETING_NOUN.search(headings[-1]):
+        return None
+    d = mentions[0]
+    if d.days < 2 or line[d.stop :].strip() or not DATELINE.match(line[: d.begin]):
+        return None
+    title = headings[-1]
+    if _GENERIC_TITLE.match(title) and len(headings) > 1 and BODY_NOUN.search(headings[-2]):
+        body = re.sub(r"^the\s+", "", headings[-2], flags=re.I)
+        title = f"{title} of the {body}"
+    return title
+
+
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+|\s+)(?:and|but|while|whereas)\s+(?=(?:a|an|the|its|their)\s)|;\s+"
+)
+
+
+def clause_of(sentence: str, d: DateMention) -> str:
+    """The clause a date sits in: "…held a webinar on 24 April 2018, and a meeting of its
+    project group was postponed" → the webinar's clause."""
+    begin, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= d.begin:
+            begin = m.end()
+        elif m.start() >= d.stop:
+            end = m.start()
+            break
+    return sentence[begin:end]
+
+
+_RUN_IN = re.compile(r"^([^:.;]{3,80}):\s+([^:]+;[^:]+?)\.?$")
+
+
+def sentences_of(block: Block) -> list[str]:
+    """A block's sentences; a run-in list ("Bureau meetings: 12 September 2017 (teleconference);
+    3–4 December 2017, Stockholm") gives one sentence per item, each led by the label."""
+    if block.kind == "item":
+        return [block.text]
+    m = _RUN_IN.match(block.text)
+    if m and MEETING_NOUN.search(m.group(1)):
+        return [f"{m.group(1)}: {item.strip()}" for item in m.group(2).split(";") if item.strip()]
+    return split_sentences(block.text)
+
+
+def phrase_for(
+    sentence: str, start: int, d: DateMention, stop: int, hits: list[PlaceHit]
+) -> Phrase | None:
+    """The meeting phrase for a date: the nearest one before it in its stretch of the
+    sentence, else the first after it."""
+    stops = [h.begin for h in hits if not h.online]
+
+    def heads_in(begin: int, end: int) -> list[re.Match[str]]:
+        """Meeting nouns, except inside a venue's name or an acronym's brackets."""
+        return [m for m in MEETING_NOUN.finditer(sentence, begin, end)
+                if sentence[m.start() - 1 : m.start()] != "("
+                and not any(h.venue and h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
+
+    meets = [m for m in _BODY_MEETS.finditer(sentence, start, d.begin)]
+    if meets:
+        m = meets[-1]
+        return Phrase(f"meeting of the {m.group(1)}", m.start(1), m.end(1), "the", "meeting")
+    before, after = heads_in(start, d.begin), heads_in(d.stop, stop)
+    if (
+        after
+        and _PRECEDED.search(sentence[start : d.begin])
+        and re.match(r"\s*,?\s*by\b", sentence[d.stop :])
+    ):
+        before = []  # "The meeting was preceded on 23 September by regional consultations"
+    if before:
+        limit = min([d.begin, *(s for s in stops if s > before[-1].end())])
+        return outer_phrase(sentence, before, limit)
+    if after:
+        head = after[0]
+        limit = min([stop, *(s for s in stops if s > head.end())])
+        return outer_phrase(sentence, [head], limit)
+    return None
+
+
+_PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
+
+
+_BODY_MEETS = re.compile(
+    r"\b(?:[Tt]he\s+)?((?:[A-Z][\w-]*\s+)*(?:Bureau|Committee|Council|Board|Commission|Panel|"
+    r"Group|bureau|committee|council|board|commission|panel|group)"
+    r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
+    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes)\b"
+)
+
+
+def outer_phrase(sentence: str, heads: list[re.Match[str]], limit: int) -> Phrase:
+    """The phrase of the last head, or of an earlier head whose phrase reaches over it:
+    "the regional meeting for the 2019 meetings of the conferences of the parties" is the
+    regional meeting."""
+    phrase = meeting_phrase(sentence, heads[-1], limit)
+    for head in reversed(heads[:-1]):
+        outer = meeting_phrase(sentence, head, limit)
+        if outer.end < phrase.begin:
+            break
+        outer.acronym = outer.acronym or phrase.acronym
+        phrase = outer
+    return phrase
+
+
+def anaphoric(phrase: Phrase | None) -> bool:
+    """ "The meeting", "this session": a meeting named before, not a new one."""
+    return (
+        phrase is not None
+        and phrase.determiner in ("the", "this", "that")
+        and phrase.text.lower() == phrase.head.lower()
+    )
+
+
+def _bracketed(sentence: str, d: DateMention, hit: PlaceHit) -> int:
+    """A penalty for a place after a date written in brackets: "in Lima, Peru (10–12 …)"."""
+    return 1000 if sentence[d.begin - 1 : d.begin] == "(" and hit.begin >= d.stop else 0
+
+
+def assign_places(
+    sentence: str, mentions: list[DateMention], hits: list[PlaceHit]
+) -> dict[int, PlaceHit]:
+    """Each place goes to the nearest meeting date; each date keeps its best place (a city or
+    venue before a bare country or 'online', then the nearest)."""
+    assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
+    for hit in hits:
+        gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0) + _bracketed(sentence, d, hit), i)
+                for i, d in enumerate(mentions)]  # fmt: skip
+        gap, index = min(gaps)
+        assigned.setdefault(index, []).append((gap, hit))
+    best: dict[int, PlaceHit] = {}
+    for index, options in assigned.items():
+        options.sort(key=lambda o: (o[1].city is None and o[1].venue is None, o[0]))
+        best[index] = options[0][1]
+    return best
+
+
+_ITEM_FOR = re.compile(r"^(?:For|In)\s+the\s+(.+?)\s+(?:region|subregion|countries)\b", re.I)
+_DROP_MODIFIERS = {"additional", "further", "other", "following", "several", "first", "second",
+                   "new", "two", "three", "four", "five", "six", "series", "round"}  # fmt: skip
+
+
+def item_title(block: Block, phrase: Phrase | None, acronyms: dict[str, str]) -> str | None:
+    """Title of a list item: its own label ("Mesoamerica workshop") with the lead-in's
+    modifiers ("subregional"), or the region it is for + the heading ("African regional meeting
+    in preparation for INC7")."""
+    lead: Phrase | None = None
+    if block.intro and (heads := list(MEETING_NOUN.finditer(block.intro))):
+        lead = meeting_phrase(block.intro, heads[-1], len(block.intro))
+    base: str | None = None
+    if block.heading and MEETING_NOUN.search(block.heading):
+        base = singular(block.heading)
+    elif lead is not None and not is_generic(lead):
+        base = singular(lead.text)
+    colon = block.text.find(":")
+    if phrase is not None and phrase.begin < colon <= 120:
+        label = block.text[:colon].strip()
+        if lead is not None and singular(lead.head).lower() == singular(phrase.head).lower():
+            extra = [
+                w
+                for w in lead.text[: len(lead.text) - len(lead.head)].split()
+                if w.lower() not in _DROP_MODIFIERS
+                and w.lower() not in label.lower()
+                and ordinal_value(w) is None
+            ]
+            if extra:
+                head_at = label.lower().rfind(phrase.head.lower())
+                label = f"{label[:head_at]}{' '.join(extra)} {singular(label[head_at:])}"
+        return capitalise(tidy(singular(label)))
+    m = _ITEM_FOR.match(block.text)
+    if m and base:
+        base = base[:1].lower() + base[1:]
+        return capitalise(tidy(f"{m.group(1)} {abbreviate_sessions(base, acronyms)}"))
+    return None
+
+
+def tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:.")
