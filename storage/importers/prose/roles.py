@@ -10,17 +10,21 @@ from storage.importers.prose.dates import DateMention, find_dates
 from storage.importers.prose.phrases import BODY_NOUN, MEETING_NOUN
 from storage.importers.prose.text import Document
 
-DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'()-]{1,40},\s*)?$")
+_PLACE_NAME = r"(?-i:[A-Z\u00c0-\u00de])(?:[^\W\d_]|[ .'()-]){1,40}"
+# "Stockholm, ", "Gland, Switzerland, ", "Genève, le ": a place, then the date
+DATELINE = re.compile(rf"^\s*(?:{_PLACE_NAME},\s*(?:{_PLACE_NAME},\s*)?(?:le\s+)?)?$")
 DATELINE_END = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?(?:[-–—:.]|$)")
 DEADLINE_BEFORE = re.compile(
     r"\b(?:by|before|no later than|not later than|deadline(?: is| of| for \w+(?: \w+)?)?|"
-    r"due(?: on| by)?|closes? on|prior to|until)\s*:?\s*(?:(?:Monday|Tuesday|Wednesday|"
+    r"due(?: on| by)?|closes? on|prior to|until|au plus tard le|avant le|date limite)\s*:?\s*"
+    r"(?:(?:Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday),?\s+)?$",
     re.I,
 )
 _DEADLINE_WORDS = re.compile(
     r"\b(?:deadline|submit|submission|register|registration|nominat|comments?|apply|"
-    r"application|visa|travel|send|provide|inform|confirm|due)\w*",
+    r"application|visa|travel|send|provide|inform|confirm|due|transmettre|soumettre|envoyer|"
+    r"inscri|propositions?)\w*",
     re.I,
 )
 _DOCUMENT_BEFORE = re.compile(
@@ -32,11 +36,22 @@ _DOCUMENT_BEFORE = re.compile(
 )
 _NOT_MEETING_BEFORE = re.compile(
     r"\b(?:adopted|signed|signature|ratified|ratification|accession|accepted|approved|"
-    r"entered into force|entry into force|deposited|published|issued|circulated|released|"
+    r"entered into force|entry into force|enters? into force|entrée? en vigueur|"
+    r"deposited|published|issued|circulated|released|"
     r"launched|established|created|came into|effective|received|submitted|sent|transmitted|"
     r"as at|as of|since|beginning|began|started|launch|update[ds]?|revised|"
     r"opened for signature|elected|appointed)\b[^.;]{0,30}$",
     re.I,
+)
+# "adopted by the Conference of the Parties on", "elected at the closing plenary of … on"
+_DONE_BY_ON = re.compile(
+    r"\b(?:adopted|established|elected|appointed|approved|signed|launched)\s+(?:by|at|during)\s"
+    r"[^.;:]{0,90}?\s(?:on|in)\s+$",
+    re.I,
+)
+# "originally scheduled for", "initialement prévue du": dates a meeting no longer has
+_SUPERSEDED = re.compile(
+    r"\b(?:originally|initially|previously|initialement)\s+(?:\w+\s+){0,2}$", re.I
 )
 _MEETING_VERB = re.compile(
     r"\b(?:held|hold|holding|took place|take place|taking place|meet|met|meets|convene[ds]?|"
@@ -50,18 +65,22 @@ def role_of(sentence: str, d: DateMention, context: str, has_place: bool) -> str
     before, after = sentence[: d.begin], sentence[d.stop :]
     if d.precision == "period" or d.days > 45:
         return "other"
-    if DATELINE.match(before) and DATELINE_END.match(after):
+    if d.days == 1 and DATELINE.match(before) and DATELINE_END.match(after):
         return "document"
     if _DOCUMENT_BEFORE.search(before[-60:]):
         return "document"
     if DEADLINE_BEFORE.search(before[-40:]) and _DEADLINE_WORDS.search(sentence):
         return "deadline"
-    near = before[-45:]
-    negative = _NOT_MEETING_BEFORE.search(near)
-    positive = None
-    for m in _MEETING_VERB.finditer(near):
-        positive = m
-    if negative and (positive is None or positive.start() < negative.start()):
+    if _SUPERSEDED.search(before[-40:]):
+        return "other"
+    # a word before the date that says it is not a meeting's, unless a meeting verb follows
+    # it ("the decision adopted at the workshop held in Lima on …")
+    tail = before[-120:]
+    near = max(len(tail) - 45, 0)
+    negatives = [m.start() for m in (_NOT_MEETING_BEFORE.search(tail, near),
+                                     _DONE_BY_ON.search(tail)) if m]  # fmt: skip
+    positives = [m.start() for m in _MEETING_VERB.finditer(tail, near)]
+    if negatives and max(positives, default=-1) < max(negatives):
         return "other"
     meetingish = MEETING_NOUN.search(context) or BODY_NOUN.search(context)
     if d.precision == "month":
@@ -92,4 +111,8 @@ def document_date(doc: Document) -> date | None:
     return None
 
 
-_STAMPED = re.compile(r"(?:\b(?:last\s+)?(?:updated|modified)(?:\s+on)?|^\s*Date)\s*:?\s*$", re.I)
+_STAMPED = re.compile(
+    r"(?:\b(?:last\s+)?(?:updated|modified|mise à jour)(?:\s+on)?|^\s*(?:Date|Distribution|"
+    r"Submitted(?:\s+on)?|Prepared(?:\s+on)?|Issued(?:\s+on)?|Published(?:\s+on)?))\s*:?\s*$",
+    re.I,
+)

@@ -107,7 +107,7 @@ class Document:
     symbol: str | None = None
 
 
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
+_NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+|\d{1,3}(?=\.))\.?\s+(?=\S)")  # "15.", "2.1"
 _BULLET = re.compile(r"^\s*(?:[•\-*–▪◦·●]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
 _MARKER_ONLY = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -207,7 +207,15 @@ def parse_document(text: str, *, name: str) -> Document:
             intro is not None and (number is None or number == last_number) and len(body) < 400
         )
         marked = bool(pending_marker)
-        if not is_item and number is None and _is_heading(body, marked=marked) and "|" not in body:
+        numbered_title = (
+            number is not None and len(body.split()) <= 8 and not re.search(r"\d", body)
+        )
+        if (
+            not is_item
+            and (number is None or numbered_title)  # "2. Outreach" is a heading
+            and _is_heading(body, marked=marked)
+            and "|" not in body
+        ):
             heading = body
             section += 1
             doc.blocks.append(Block("heading", body, line, heading=body, section=section))

@@ -1,0 +1,52 @@
+"""The prose reader on the general patterns of meeting lists in secretariat prose: list items
+with the place before the dates, datelines, years carried over, places that are not cities,
+list lines and headings that are the meeting. Texts written for these tests."""
+
+from datetime import date
+
+from storage.importers.prose import extract
+
+
+def _summary(text: str) -> list[tuple[object, ...]]:
+    result = extract(text, name="doc.txt")
+    return [(m.start, m.end, m.city, m.country, m.venue, m.online) for m in result.meetings]
+
+
+def test_a_news_dateline_is_when_the_news_was_written() -> None:
+    text = (
+        "Lyon, France, 12 March 2019 – The secretariat is holding a workshop on wetland "
+        "inventories in Dakar, Senegal, from 3 to 5 April 2019.\n"
+    )
+    assert _summary(text) == [(date(2019, 4, 3), date(2019, 4, 5), "Dakar", "SN", None, False)]
+
+
+def test_adoption_election_and_superseded_dates_are_not_meetings() -> None:
+    text = (
+        "1. The committee was established by decision 4/2, adopted by the Conference of the "
+        "Parties on 12 May 2017. Its members were elected at the closing plenary of the fourth "
+        "session of the Conference on 14 May 2017.\n"
+        "2. The fifth session of the Conference, originally scheduled for 10 to 14 May 2021, "
+        "will take place in Nairobi, Kenya, from 6 to 10 June 2022.\n"
+    )
+    assert _summary(text) == [(date(2022, 6, 6), date(2022, 6, 10), "Nairobi", "KE", None, False)]
+
+
+def test_a_year_written_earlier_carries_over_before_the_documents_own() -> None:
+    text = (
+        "Submitted on 2 February 2021\n\n"
+        "1. The Board held its tenth meeting in Lima, Peru, from 4 to 6 March 2020. It held its "
+        "eleventh meeting in Quito, Ecuador, from 3 to 5 October.\n"
+    )
+    assert [m.start for m in extract(text, name="doc.txt").meetings] == [
+        date(2020, 3, 4),
+        date(2020, 10, 3),
+    ]
+
+
+def test_a_numbered_short_line_is_a_heading() -> None:
+    text = (
+        "1. Workshops\n\n"
+        "1.1 A workshop on tracking was held in Accra, Ghana, from 2 to 4 May 2016.\n"
+    )
+    result = extract(text, name="doc.txt")
+    assert [(m.source.paragraph, m.city) for m in result.meetings] == [("1.1", "Accra")]
