@@ -4,7 +4,10 @@ list lines and headings that are the meeting. Texts written for these tests."""
 
 from datetime import date
 
+import pytest
+
 from storage.importers.prose import extract
+from storage.importers.prose.places import find_places
 
 
 def _summary(text: str) -> list[tuple[object, ...]]:
@@ -50,3 +53,39 @@ def test_a_numbered_short_line_is_a_heading() -> None:
     )
     result = extract(text, name="doc.txt")
     assert [(m.source.paragraph, m.city) for m in result.meetings] == [("1.1", "Accra")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # (text, city, country, venue): places the gazetteer does not list, kept as written
+        ("The retreat took place at Lake Malawi, Malawi, on 3 May.",
+         ("Lake Malawi", None, "MW", "Lake Malawi")),
+        ("It met at the Blue Lagoon Resort, Fiji, in May.",
+         ("Blue Lagoon Resort", None, "FJ", "Blue Lagoon Resort")),
+        ("It met in Bled, Slovenia, in May.", ("Bled", "Bled", "SI", None)),
+        ("It met at Expo City Dubai, United Arab Emirates.",
+         ("Expo City Dubai", "Dubai", "AE", "Expo City Dubai")),
+        ("It met at WHO headquarters in Geneva.",
+         ("WHO headquarters", "Geneva", "CH", "WHO headquarters")),
+        # French: exonyms take the gazetteer's name; a country named like its capital
+        ("Elle s'est réunie à Genève.", ("Genève", "Geneva", "CH", None)),
+        ("du 5 au 10 février 2024 à Panama (République du Panama)",
+         ("Panama", "Panama City", "PA", None)),
+    ],
+)  # fmt: skip
+def test_places_as_written_with_their_country(
+    sentence: str, expected: tuple[str, str | None, str, str | None]
+) -> None:
+    hits = [h for h in find_places(sentence) if not h.online]
+    assert [(h.text, h.city, h.country, h.venue) for h in hits] == [expected]
+
+
+def test_people_and_sentence_openings_are_not_places() -> None:
+    assert find_places("Chair: Ms. Ana Lopes (Brazil); Rapporteur: Mr. Li Wei, China") == []
+    assert find_places("During COP15, Egypt announced a fund. In March, Kenya hosted it.") == []
+
+
+def test_online_in_french() -> None:
+    assert [h.online for h in find_places("puis par visioconférence le 4 juillet")] == [True]
+    assert [h.online for h in find_places("tenue en ligne le 25 avril 2024")] == [True]
