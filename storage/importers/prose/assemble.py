@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from storage import places
 from storage.importers.prose.bodies import defined_acronyms, named_bodies
-from storage.importers.prose.dates import DateMention
+from storage.importers.prose.dates import DateMention, in_year
 from storage.importers.prose.reader import Found, Reader
 from storage.importers.prose.roles import document_date
 from storage.importers.prose.text import UnreadableDocument, parse_document, read_document_text
@@ -73,7 +73,7 @@ def _drop_inner(found: list[Found]) -> list[Found]:
 
 _ALONGSIDE = re.compile(
     r"\b(?:same venue|same place|preceded|followed|back[- ]to[- ]back|margins? of|on the eve|"
-    r"in conjunction with|immediately (?:before|after))\b",
+    r"in conjunction with|immediately (?:before|after)|au même endroit|même lieu|en marge)\b",
     re.I,
 )
 
@@ -85,19 +85,34 @@ def _days_apart(a: DateMention, b: DateMention) -> int:
 def _inherit_places(found: list[Found]) -> None:
     """A meeting with no place of its own, said to be held alongside ("preceded by",
     "at the same venue") a placed meeting read before it, within three days of it,
-    is held where the nearest such meeting in time is."""
+    is held where the nearest such meeting in time is. Its date, when written without a
+    year, is in that meeting's year ("The session was preceded on 3 September by …")."""
     for i, f in enumerate(found):
         if f.place is not None or not _ALONGSIDE.search(f.sentence):
             continue
         placed = [p for p in found[:i] if p.place is not None and not p.place.online]
         if not placed:
             continue
+        if not f.mention.year_given:
+            _redate(f, placed)
         nearest = min(reversed(placed), key=lambda p: _days_apart(f.mention, p.mention))
         place = nearest.place
         if _days_apart(f.mention, nearest.mention) <= 3 and place is not None:
             f.place = place
             f.fields.update(city=place.city, country=place.country, timezone=place.timezone,
-                            online=False)  # fmt: skip
+                            venue=place.venue, online=False)  # fmt: skip
+
+
+def _redate(f: Found, placed: list[Found]) -> None:
+    """Move a date written without a year into the year that puts it next to a placed
+    meeting, if one does."""
+    options = [in_year(f.mention, year) for p in placed
+               for year in {p.mention.start.year, p.mention.end.year}]  # fmt: skip
+    near = [m for m in options if m is not None and m.start.year != f.mention.start.year
+            and min(_days_apart(m, p.mention) for p in placed) <= 3]  # fmt: skip
+    if near:
+        f.mention = near[0]
+        f.fields.update(start=f.mention.start.isoformat(), end=f.mention.end.isoformat())
 
 
 def _apply_section_notes(reader: Reader) -> None:
@@ -169,10 +184,10 @@ def extract(text: str, *, name: str) -> ProseResult:
                      bodies=named_bodies(doc.text))  # fmt: skip
     reader.read()
     _apply_section_notes(reader)
+    _inherit_places(reader.found)
     _settle_status(reader)
     result = ProseResult(document=doc.symbol or name)
     taken: set[str] = set()
-    _inherit_places(reader.found)
     for f in _merge_duplicates(_drop_inner(reader.found)):
         fields = dict(f.fields)
         fields["id"] = _unique_id(fields, taken)

@@ -7,11 +7,17 @@ import re
 from storage import places
 from storage.importers.prose.phrases import BODY_NOUN, MEETING_NOUN, ordinal_value
 
+# lower-case words of a body's name ("of technical experts"), up to a word that starts
+# something else
+_NAME_WORD = (
+    r"(?!(?:held|has|had|was|were|is|are|will|would|which|that|who|met|meets|in|at|from|on|to|"
+    r"by|and|or|its|their|the|a|an|with|for|of)\b)(?-i:[a-z][\w-]*)"
+)
 _BODY_IN_TEXT = re.compile(
     r"\bthe\s+((?:[\w-]+\s+){0,5}?(?:committee|conference|assembly|council|board|commission|"
     r"group|forum|body|panel|parties|bureau|platform)(?:\s+(?:of|on|for)\s+(?:the\s+)?"
     r"(?:(?-i:[A-Z][\w-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w-]*))*|"
-    r"(?:[\w-]+\s+){0,4}?(?:experts|parties|mercury|financing)))?)\b",
+    rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))*)\b",
     re.IGNORECASE,
 )
 _SUBJECT_HELD = re.compile(
@@ -127,6 +133,8 @@ def defined_acronyms(text: str) -> dict[str, str]:
         acronym = m.group(2)
         # keep the shortest tail whose initials spell the acronym
         for i in range(len(words)):
+            if words[i].lower() in _STOP_INITIALS:
+                continue  # "the Subsidiary Body …", not "of the Subsidiary Body …"
             tail = [w for w in words[i:] if w.lower() not in _STOP_INITIALS]
             if "".join(w[0] for w in tail).upper() == acronym.upper():
                 found[places.fold(" ".join(words[i:]))] = acronym

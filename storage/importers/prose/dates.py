@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -255,6 +255,16 @@ def _next_year(matches: list[tuple[re.Match[str], dict[str, str]]], i: int) -> i
             year, later_month = written
             return year - 1 if month > later_month else year
     return None
+
+
+def in_year(d: DateMention, year: int) -> DateMention | None:
+    """The same days in another year (a date written without one); None for 29 February."""
+    shift = year - d.start.year
+    try:
+        start, end = d.start.replace(year=year), d.end.replace(year=d.end.year + shift)
+    except ValueError:
+        return None
+    return replace(d, start=start, end=end)
 
 
 def _numeric(text: str) -> date:

@@ -107,6 +107,37 @@ def phrase_for(
     return None
 
 
+def respective_phrases(sentence: str, mentions: list[DateMention]) -> list[Phrase | None]:
+    """ "the 24th meeting of A (X) and the third meeting of B (Y), … from 18 to 23 May and from
+    25 to 29 May 2020 respectively": the k-th meeting phrase before a run of dates goes with
+    the k-th date of the run. None for dates outside such a run."""
+    paired: list[Phrase | None] = [None] * len(mentions)
+    said = _RESPECTIVELY.search(sentence)
+    if said is None:
+        return paired
+    run = [i for i, d in enumerate(mentions) if d.stop <= said.start()][-1:]
+    while (
+        run
+        and run[0] > 0
+        and _BARE_GAP.fullmatch(sentence[mentions[run[0] - 1].stop : mentions[run[0]].begin])
+    ):
+        run.insert(0, run[0] - 1)
+    if len(run) < 2:
+        return paired
+    lead = mentions[run[0] - 1].stop if run[0] else 0
+    found: list[Phrase] = []
+    for head in MEETING_NOUN.finditer(sentence, lead, mentions[run[0]].begin):
+        if (found and head.start() < found[-1].end) or sentence[head.start() - 1] == "(":
+            continue  # inside the phrase before, or its acronym "(SBSTTA-24)"
+        found.append(meeting_phrase(sentence, head, mentions[run[0]].begin))
+    if len(found) == len(run):
+        for i, phrase in zip(run, found, strict=True):
+            paired[i] = phrase
+    return paired
+
+
+_BARE_GAP = re.compile(r",?\s*(?:and|et|y|,)?\s*(?:from|on|du|le|les|del)?\s*")
+_RESPECTIVELY = re.compile(r"\brespectively\b|\brespectivement\b|\brespectivamente\b", re.I)
 _PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
 
 
@@ -146,21 +177,65 @@ def _bracketed(sentence: str, d: DateMention, hit: PlaceHit) -> int:
     return 1000 if sentence[d.begin - 1 : d.begin] == "(" and hit.begin >= d.stop else 0
 
 
+# Where one item of a list in a sentence ends and the next begins: "…; in Tbilisi, from …",
+# "…, in Bangkok, Thailand, for Asia …", "… and in San Salvador …", "… and from 25 to 29 May".
+_ITEM_BREAK = re.compile(
+    r";\s*(?:and\s+|et\s+)?|"
+    r",?\s+(?:and|et|puis|then)\s+(?=(?:in|at|à|en|on|from|du|online|by|via)\b)|"
+    r",\s+(?=(?:in|at|à|online)\b)"
+)
+
+
+def item_bounds(sentence: str, mentions: list[DateMention]) -> list[tuple[int, int]]:
+    """The stretch of the sentence each meeting date owns: a break between two dates splits
+    the words between them; without one both dates reach over them (the nearer date wins a
+    place there, see `assign_places`)."""
+    bounds = [[0, len(sentence)] for _ in mentions]
+    for i in range(len(mentions) - 1):
+        left, right = mentions[i], mentions[i + 1]
+        breaks = list(_ITEM_BREAK.finditer(sentence, left.stop, right.begin))
+        if breaks:
+            bounds[i][1], bounds[i + 1][0] = breaks[0].start(), breaks[0].end()
+        else:
+            bounds[i][1], bounds[i + 1][0] = right.begin, left.stop
+    return [(b, e) for b, e in bounds]
+
+
 def assign_places(
     sentence: str, mentions: list[DateMention], hits: list[PlaceHit]
 ) -> dict[int, PlaceHit]:
-    """Each place goes to the nearest meeting date; each date keeps its best place (a city or
-    venue before a bare country or 'online', then the nearest)."""
+    """Each place goes to the date whose stretch holds it (the nearest, where two stretches
+    meet); each date keeps its best place (a city or venue before a bare country or 'online',
+    then the nearest). A date with no place shares its neighbour's when nothing but dates
+    stands between them ("in Montreal, from 18 to 23 May and from 25 to 29 May")."""
+    bounds = item_bounds(sentence, mentions)
     assigned: dict[int, list[tuple[int, PlaceHit]]] = {}
     for hit in hits:
         gaps = [(max(d.begin - hit.end, hit.begin - d.stop, 0) + _bracketed(sentence, d, hit), i)
-                for i, d in enumerate(mentions)]  # fmt: skip
+                for i, d in enumerate(mentions)
+                if bounds[i][0] <= hit.begin < bounds[i][1]]  # fmt: skip
+        if not gaps:
+            continue
         gap, index = min(gaps)
         assigned.setdefault(index, []).append((gap, hit))
     best: dict[int, PlaceHit] = {}
     for index, options in assigned.items():
         options.sort(key=lambda o: (o[1].city is None and o[1].venue is None, o[0]))
         best[index] = options[0][1]
+
+    def nothing_between(a: int, b: int) -> bool:
+        lo, hi = mentions[a].stop, mentions[b].begin
+        words = sentence[lo:hi]
+        return not any(lo <= h.begin < hi for h in hits) and not (
+            MEETING_NOUN.search(words) or BODY_NOUN.search(words)
+        )
+
+    for i in range(1, len(mentions)):
+        if i not in best and i - 1 in best and nothing_between(i - 1, i):
+            best[i] = best[i - 1]
+    for i in range(len(mentions) - 2, -1, -1):
+        if i not in best and i + 1 in best and nothing_between(i, i + 1):
+            best[i] = best[i + 1]
     return best
 
 

@@ -156,7 +156,7 @@ def meeting_phrase(text: str, head: re.Match[str], stop_at: int) -> Phrase:
         words_added += consumed
         pos = end
     acronym = None
-    if am := re.match(r"\s*\(([A-Z][A-Za-z0-9-]{1,12})\)", text[end:]):
+    if am := re.match(r"\s*\(([A-Z][A-Za-z0-9-]{1,12}(?: \d{1,3})?)\)", text[end:]):
         acronym = am.group(1)
     phrase = text[begin:end].strip(" ,;:")
     return Phrase(phrase, begin, end, determiner, head.group(0), acronym)

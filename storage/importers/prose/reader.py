@@ -39,9 +39,11 @@ from storage.importers.prose.locate import (
     assign_places,
     clause_of,
     cover_title,
+    item_bounds,
     item_title,
     outer_phrase,
     phrase_for,
+    respective_phrases,
     sentences_of,
     tidy,
 )
@@ -121,11 +123,12 @@ class Reader:
             self.remember_undated(block, sentence, hits)
             return
         places_for = assign_places(sentence, meeting_mentions, hits)
+        bounds = item_bounds(sentence, meeting_mentions)
+        respective = respective_phrases(sentence, meeting_mentions)
         previous: Phrase | None = None
         for i, d in enumerate(meeting_mentions):
-            start = meeting_mentions[i - 1].stop if i else 0
-            stop = meeting_mentions[i + 1].begin if i + 1 < len(meeting_mentions) else len(sentence)
-            phrase = phrase_for(sentence, start, d, stop, hits) or previous
+            start, stop = bounds[i]
+            phrase = respective[i] or phrase_for(sentence, start, d, stop, hits) or previous
             previous = phrase
             place = places_for.get(i)
             named_in = sentence
@@ -167,6 +170,12 @@ class Reader:
         series = short_name = None
         if phrase is not None and phrase.acronym:
             short_name = series = phrase.acronym
+            if numbered := re.fullmatch(r"([A-Za-z]{2,10})[- ]?(\d{1,3})", phrase.acronym):
+                # "(SBSTTA-24)", "(COP 28)": the meeting's short name, its series and ordinal
+                series, short_name = numbered.group(1), "".join(numbered.groups())
+                ordinal = ordinal or int(numbered.group(2))
+                if phrase.acronym not in title:
+                    title = f"{title} ({phrase.acronym})"
         elif phrase is not None and re.fullmatch(r"[A-Z]{2,8}[- ]?\d{1,2}", phrase.text):
             short_name = phrase.text.replace(" ", "").replace("-", "")
             series = re.sub(r"\d+$", "", short_name)

@@ -89,3 +89,57 @@ def test_people_and_sentence_openings_are_not_places() -> None:
 def test_online_in_french() -> None:
     assert [h.online for h in find_places("puis par visioconférence le 4 juillet")] == [True]
     assert [h.online for h in find_places("tenue en ligne le 25 avril 2024")] == [True]
+
+
+def test_each_date_of_a_list_gets_the_place_of_its_own_item() -> None:
+    text = (
+        "3. The Board recalled that it had held three meetings: in Lyon, from 2 to 6 May 2005; "
+        "in Turin, Italy, from 14 to 18 November 2005; online, from 3 to 4 April 2006; and in "
+        "Accra, from 5 to 7 June 2007.\n"
+    )
+    assert [(m.start, m.city, m.online) for m in extract(text, name="doc.txt").meetings] == [
+        (date(2005, 5, 2), "Lyon", False),
+        (date(2005, 11, 14), "Turin", False),
+        (date(2006, 4, 3), None, True),
+        (date(2007, 6, 5), "Accra", False),
+    ]
+
+
+def test_places_and_regions_of_one_sentence_with_the_year_at_its_end() -> None:
+    text = (
+        "Regional workshops will be held in Nairobi, Kenya, for Africa from 4 to 7 March, in "
+        "Hanoi, Viet Nam, for Asia and the Pacific from 11 to 14 March and in Lima, Peru, for "
+        "Latin America and the Caribbean from 18 to 21 March 2024.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.start, m.city, m.country) for m in meetings] == [
+        (date(2024, 3, 4), "Nairobi", "KE"),
+        (date(2024, 3, 11), "Hanoi", "VN"),
+        (date(2024, 3, 18), "Lima", "PE"),
+    ]
+
+
+def test_respectively_pairs_meetings_and_dates_and_they_share_the_place() -> None:
+    text = (
+        "The fifth meeting of the Technical Committee (TC-5) and the second meeting of the "
+        "Legal Committee (LC-2) will be held in Lisbon, Portugal, from 4 to 6 May and from "
+        "7 to 8 May 2026 respectively.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.short_name, m.ordinal, m.start, m.end, m.city) for m in meetings] == [
+        ("TC5", 5, date(2026, 5, 4), date(2026, 5, 6), "Lisbon"),
+        ("LC2", 2, date(2026, 5, 7), date(2026, 5, 8), "Lisbon"),
+    ]
+    assert "Technical Committee" in meetings[0].title and "Legal" in meetings[1].title
+
+
+def test_a_meeting_held_alongside_another_takes_its_place_and_year() -> None:
+    text = (
+        "Distribution: 2 December 2023\n\n"
+        "1. The tenth meeting of the Council took place in Bonn, Germany, from 4 to 7 September "
+        "2023. The Council recalled its meetings in Oslo, from 5 to 8 July 2022.\n"
+        "2. The meeting was preceded on 3 September by a training day for new members, held at "
+        "the same venue.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert (date(2023, 9, 3), "Bonn") in [(m.start, m.city) for m in meetings]
