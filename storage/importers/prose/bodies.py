@@ -14,7 +14,9 @@ _NAME_WORD = (
     r"by|and|or|its|their|the|a|an|with|for|of)\b)(?-i:[a-z][\w-]*)"
 )
 _BODY_IN_TEXT = re.compile(
-    r"\bthe\s+((?:[\w-]+\s+){0,5}?(?:committee|conference|assembly|council|board|commission|"
+    r"\bthe\s+((?:(?!(?:the|that|which|who|and|of|in|at|on|by|to|for|with|was|were|had|has|is|"
+    r"are|been|its|their)\b)[\w-]+\s+){0,5}?(?:committee|conference|assembly|council|board|"
+    r"commission|"
     r"group|forum|body|panel|parties|bureau|platform)(?:\s+(?:of|on|for)\s+(?:the\s+)?"
     r"(?:(?-i:[A-Z][\w-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w-]*))*|"
     rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))*)\b",
@@ -24,7 +26,11 @@ _SUBJECT_HELD = re.compile(
     r"(?:^(?:[Tt]he\s+)?|\b[Tt]he\s+)((?:[\w-]+\s+){0,4}?(?:[Cc]ommittee|[Gg]roup|[Bb]ureau|[Bb]ody|[Cc]ouncil|"
     r"[Bb]oard|[Cc]ommission|[Pp]anel|[Aa]ssembly|[Pp]latform|[Tt]ask [Ff]orce|Parties|"
     r"Conference|[A-Z]{2,8})|[A-Z]{2,8})\s+(?:has\s+|had\s+|then\s+)?(?:held|convened|"
-    r"organi[sz]ed|noted that|decided that|agreed that)\s+(?:its|a|an)\s+[^.;]*$"
+    r"organi[sz]ed|noted that|decided that|agreed that)\s+(?:its|a|an|[\w-]+)\s+[^.;]*$"
+)
+# "… and that it had held four meetings: in …": "it" is the body the sentence is about
+_PRONOUN_HELD = re.compile(
+    r"\b(?:it|they)\s+(?:has\s+|had\s+|have\s+)?(?:held|convened|organi[sz]ed|met)\b[^.;]*$"
 )
 
 
@@ -34,6 +40,8 @@ def subject_body(text: str, around: int) -> str | None:
     m = _SUBJECT_HELD.search(text[:around])
     if m:
         return m.group(1)
+    if _PRONOUN_HELD.search(text[:around]) and (first := _BODY_IN_TEXT.search(text[:around])):
+        return first.group(1)
     label = re.match(r"^\s*(?:the\s+)?([A-Z][^,|;:]{2,80}?)\s*,\s*(?:the\s+)?$", text[:around])
     return label.group(1) if label and BODY_NOUN.search(label.group(1)) else None
 

@@ -18,8 +18,8 @@ KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("high_level_event", re.compile(r"\bhigh[- ]level|\bministerial|\bsummit", re.I)),
     ("retreat", re.compile(r"\bretreat", re.I)),
     ("conference", re.compile(
-        r"\bconference|\bcongress|\bsymposi|\bforum\b|\bCOP\b|\bCOP[- ]?\d", re.I)),
-    ("session", re.compile(r"\bsession|\bplenary|\bmeeting of the parties|\bassembly|"
+        r"\bconference|\bcongress|\bsymposi|\bforum\b|(?<![\w-])COP(?:\b|[- ]?\d)", re.I)),
+    ("session", re.compile(r"\bsession|\bplenary|\bmeeting of the (?:[\w-]+ )?parties|\bassembly|"
                            r"\bmeeting of the (?:[\w-]+ ){0,6}?(?:committee|council|board|"
                            r"commission|subsidiary body)\b|"
                            r"\b(?:INC|OEWG|SBSTTA|SBSTA|SBI)[- ]?\d", re.I)),
@@ -33,8 +33,12 @@ def _first_rule(rules: list[tuple[str, re.Pattern[str]]], text: str) -> str | No
     return next((name for name, pattern in rules if pattern.search(text)), None)
 
 
+# What a meeting is about is not what it is: "Information meeting on the 46th session".
+_TOPIC = re.compile(r"\s+(?:on|about|concerning|regarding|for|sur|pour)\s+", re.I)
+
+
 def kind_of(text: str) -> str | None:
-    return _first_rule(KIND_RULES, text)
+    return _first_rule(KIND_RULES, _TOPIC.split(text, maxsplit=1)[0])
 
 
 _STATUS_RULES = [
@@ -71,6 +75,20 @@ _REGION_WORDS = [
      places.LAC),
     (r"\bpacific\b|\basian?\b", places.ASIA_PACIFIC),
 ]  # fmt: skip
+
+
+_FOR_REGION = re.compile(
+    r"\bfor\s+((?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+(?:the\s+)?)?[A-Z][\w-]*)*"
+    r"(?:\s+(?:sub)?regions?\b)?)"
+)
+
+
+def region_aim(text: str) -> tuple[str, str] | None:
+    """ "… for Asia and the Pacific …" → ("Asia and the Pacific", region)."""
+    for m in _FOR_REGION.finditer(text):
+        if (region := region_in(m.group(1))) is not None:
+            return m.group(1), region
+    return None
 
 
 def region_in(text: str) -> str | None:

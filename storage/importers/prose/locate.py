@@ -86,7 +86,11 @@ def phrase_for(
                 if sentence[m.start() - 1 : m.start()] != "("
                 and not any(h.venue and h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
 
-    meets = [m for m in _BODY_MEETS.finditer(sentence, start, d.begin)]
+    meets = [
+        m
+        for m in _BODY_MEETS.finditer(sentence, start, d.begin)
+        if not MEETING_NOUN.search(sentence, m.end(), d.begin)
+    ]  # not "convened a workshop"
     if meets:
         m = meets[-1]
         return Phrase(f"meeting of the {m.group(1)}", m.start(1), m.end(1), "the", "meeting")
@@ -141,8 +145,14 @@ _RESPECTIVELY = re.compile(r"\brespectively\b|\brespectivement\b|\brespectivamen
 _PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
 
 
+# "The Bureau met …", "An ad hoc open-ended working group met in Dakar …": the body is the
+# meeting (its words up to a determiner, a preposition or a number)
+_MODIFIER = (
+    r"(?:(?!(?i:the|a|an|its|their|this|that|these|those|and|of|in|at|on|by|to|for|with|was|"
+    r"were|had|has|is|are|when|which|who)\b)[^\W\d_][\w-]*\s+)"
+)
 _BODY_MEETS = re.compile(
-    r"\b(?:[Tt]he\s+)?((?:[A-Z][\w-]*\s+)*(?:Bureau|Committee|Council|Board|Commission|Panel|"
+    rf"\b((?:{_MODIFIER}){{0,5}}?(?:Bureau|Committee|Council|Board|Commission|Panel|"
     r"Group|bureau|committee|council|board|commission|panel|group)"
     r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
     r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes)\b"
@@ -167,7 +177,7 @@ def anaphoric(phrase: Phrase | None) -> bool:
     """ "The meeting", "this session": a meeting named before, not a new one."""
     return (
         phrase is not None
-        and phrase.determiner in ("the", "this", "that")
+        and phrase.determiner in ("the", "this", "that", "these", "those")
         and phrase.text.lower() == phrase.head.lower()
     )
 

@@ -68,7 +68,8 @@ _LEFT_STOP = set(
         "after before between following through via into under within among including "
         "include includes included it they we part took take takes took place planned "
         "scheduled further other another additional while where when both either if than "
-        "then there here not no "
+        "then there here not no hold holds holding convene convenes convening organize "
+        "organizes organise organises host hosts announced announce "
     )
 )
 _RIGHT_LINK = re.compile(
@@ -202,7 +203,7 @@ def is_generic(phrase: Phrase) -> bool:
         if phrase.text.endswith(phrase.head)
         else None
     )
-    if rest is None:
-        return False
+    if rest is None or (not rest.strip() and re.search(r"[A-Z]{2,}[- ]?\d", phrase.head)):
+        return False  # "COP15" alone is a name
     words = rest.split()
     return all(w[:1].islower() or ordinal_value(w) is not None for w in words)

@@ -20,7 +20,7 @@ recalled in two paragraphs) is kept once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,7 @@ from storage.importers.prose.bodies import (
     subject_body,
 )
 from storage.importers.prose.dates import DateMention, find_dates
-from storage.importers.prose.labels import kind_of, region_in, status_of
+from storage.importers.prose.labels import kind_of, region_aim, region_in, status_of
 from storage.importers.prose.locate import (
     anaphoric,
     assign_places,
@@ -85,6 +85,7 @@ class Reader:
     section_notes: list[tuple[Block, bool, list[str], list[str]]] = field(default_factory=list)
     last_year: int | None = None
     undated: tuple[str, Phrase, PlaceHit] | None = None  # (sentence, phrase, place)
+    named: list[tuple[int, str, Phrase]] = field(default_factory=list)  # (section, sentence, …)
 
     def where(self, block: Block) -> str:
         return f"{self.doc.name}:{block.line}"
@@ -121,6 +122,7 @@ class Reader:
         if not meeting_mentions:
             self.note_section(block, sentence)
             self.remember_undated(block, sentence, hits)
+            self.remember_named(block, sentence, hits)
             return
         places_for = assign_places(sentence, meeting_mentions, hits)
         bounds = item_bounds(sentence, meeting_mentions)
@@ -135,10 +137,41 @@ class Reader:
             if place is None and self.undated and anaphoric(phrase):
                 # "… concluded COP-2 in Geneva. The meeting, which opened on 19 November, …"
                 named_in, phrase, place = self.undated
+            elif (
+                phrase is not None
+                and anaphoric(phrase)
+                and (named := self.antecedent(block, phrase))
+            ):
+                # "… announced the regional meetings … The meetings will be held in …"
+                named_in, phrase = named
             fields = self.describe(block, sentence, d, phrase, place, len(meeting_mentions),
-                                   named_in=named_in)  # fmt: skip
+                                   named_in=named_in, item=(start, stop))  # fmt: skip
             self.found.append(Found(d, block, sentence, place, phrase, fields))
         self.undated = None
+        self.remember_named(block, sentence, hits)
+
+    def remember_named(self, block: Block, sentence: str, hits: list[PlaceHit]) -> None:
+        """The meetings a sentence names, which "the meetings" of a later sentence may mean."""
+        heads = [m for m in MEETING_NOUN.finditer(sentence)
+                 if not any(h.begin <= m.start() < h.end for h in hits)]  # fmt: skip
+        for head in heads:
+            phrase = meeting_phrase(sentence, head, len(sentence))
+            if not anaphoric(phrase):
+                self.named.append((block.section, sentence, phrase))
+
+    def antecedent(self, block: Block, phrase: Phrase) -> tuple[str, Phrase] | None:
+        """The meeting named last in this section with the same noun, one of the same number
+        first ("the regional meetings" for "the meetings")."""
+        noun = singular(phrase.head).lower()
+        plural = phrase.head.lower() != noun
+        same = [(s, p) for section, s, p in self.named
+                if section == block.section and singular(p.head).lower() == noun]  # fmt: skip
+        alike = [(s, p) for s, p in same if (p.head.lower() != noun) == plural]
+        if not same:
+            return None
+        sentence, named = (alike or same)[-1]
+        # each date is one of "the meetings": "the regional meetings" → "regional meeting"
+        return sentence, replace(named, text=singular(named.text), head=singular(named.head))
 
     def remember_undated(self, block: Block, sentence: str, hits: list[PlaceHit]) -> None:
         """A named meeting with a place and no date, which "the meeting" may date next."""
@@ -159,9 +192,13 @@ class Reader:
 
     def describe(
         self, block: Block, sentence: str, d: DateMention, phrase: Phrase | None,
-        place: PlaceHit | None, siblings: int, named_in: str,
+        place: PlaceHit | None, siblings: int, named_in: str, item: tuple[int, int],
     ) -> dict[str, Any]:  # fmt: skip
         title, body, ordinal = self.title(block, named_in, phrase, place)
+        region = region_in(title)
+        if region is None and (aim := region_aim(sentence[item[0] : item[1]])):
+            # "… in Kampala, Uganda, for Africa from 4 to 7 March": the meeting for Africa
+            region, title = aim[1], f"{title} for {aim[0]}"
         kind = (
             kind_of(title)
             or kind_of(block.heading or "")
@@ -194,7 +231,6 @@ class Reader:
         status = status_of(said)
         if status == "held" and self.doc_date and d.start > self.doc_date:
             status = None
-        region = region_in(title)
         if region is None and kind in ("session", "bureau", "conference", "high_level_event",
                                        "expert_group", "working_group", "retreat"):  # fmt: skip
             region = places.GLOBAL
@@ -241,7 +277,10 @@ class Reader:
             return ("Teleconference" if place and place.online else "Meeting"), None, None
         text = phrase.text
         words = text.split()
-        ordinal = ordinal_value(words[0]) if words and phrase.determiner != "a" else None
+        modifiers = words[: -len(phrase.head.split())] if text.endswith(phrase.head) else words[:1]
+        ordinal = next((n for w in modifiers if (n := ordinal_value(w)) is not None), None)
+        if phrase.determiner == "a":
+            ordinal = None  # "a second meeting"
         if ordinal is not None and len(words) > 1 and words[1].lower() in ("of", "and"):
             ordinal = None
         body: str | None = None
@@ -259,7 +298,10 @@ class Reader:
             if body:
                 text = f"{text} of the {body}"
         elif is_generic(phrase) and body is None:
-            body = subject_body(sentence, phrase.begin) or section_body or None
+            # "The Committee held a meeting": the Committee's meeting; "The Bureau convened a
+            # consultation with stakeholders": a consultation, not the Bureau's
+            own = singular(phrase.head).lower() in ("meeting", "session")
+            body = (subject_body(sentence, phrase.begin) if own else None) or section_body or None
             if body is not None and len(body.split()) <= 2:
                 body = self.known_body(body)
             if body:

@@ -112,11 +112,23 @@ def test_places_and_regions_of_one_sentence_with_the_year_at_its_end() -> None:
         "Latin America and the Caribbean from 18 to 21 March 2024.\n"
     )
     meetings = extract(text, name="doc.txt").meetings
-    assert [(m.start, m.city, m.country) for m in meetings] == [
-        (date(2024, 3, 4), "Nairobi", "KE"),
-        (date(2024, 3, 11), "Hanoi", "VN"),
-        (date(2024, 3, 18), "Lima", "PE"),
+    assert [(m.start, m.city, m.country, m.region) for m in meetings] == [
+        (date(2024, 3, 4), "Nairobi", "KE", "Africa"),
+        (date(2024, 3, 11), "Hanoi", "VN", "Asia-Pacific"),
+        (date(2024, 3, 18), "Lima", "PE", "Latin America and the Caribbean"),
     ]
+    assert meetings[1].title == "Regional workshop for Asia and the Pacific"
+
+
+def test_the_meetings_of_a_later_sentence_are_those_named_before() -> None:
+    text = (
+        "Rome, 8 January 2024 – The secretariat announced the subregional meetings that will "
+        "prepare the fifth session.\n\n"
+        "The meetings will be held in Suva, Fiji, for the Pacific from 4 to 5 March and in "
+        "Apia, Samoa, for the Pacific from 7 to 8 March 2024.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [m.title for m in meetings] == ["Subregional meeting for the Pacific"] * 2
 
 
 def test_respectively_pairs_meetings_and_dates_and_they_share_the_place() -> None:
@@ -143,3 +155,29 @@ def test_a_meeting_held_alongside_another_takes_its_place_and_year() -> None:
     )
     meetings = extract(text, name="doc.txt").meetings
     assert (date(2023, 9, 3), "Bonn") in [(m.start, m.city) for m in meetings]
+
+
+def test_the_body_a_sentence_is_about_names_its_meetings() -> None:
+    text = (
+        "1. The Chair recalled that the Compliance Committee had been set up in 2019 by "
+        "decision 3/4, and that it had held two meetings: in Kigali, from 2 to 3 May 2021; "
+        "and in Arusha, from 6 to 7 June 2022.\n"
+        "2. An ad hoc technical working group met in Dakar, Senegal, from 1 to 3 March 2023.\n"
+        "3. The Bureau convened an informal consultation with observers by videoconference on "
+        "4 April 2023.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.kind) for m in meetings] == [
+        ("Meeting of the Compliance Committee", "session"),
+        ("Meeting of the Compliance Committee", "session"),
+        ("Meeting of the ad hoc technical working group", "working_group"),
+        ("Informal consultation", "teleconference"),
+    ]
+
+
+def test_what_a_meeting_is_about_is_not_its_kind() -> None:
+    text = (
+        "Information meeting on the fifth session of the Assembly: 14 May 2024, Paris.\n\n"
+        "The pre-COP meeting for Europe will be held in Vienna, Austria, on 13 February 2024.\n"
+    )
+    assert [m.kind for m in extract(text, name="doc.txt").meetings] == ["other", "other"]
