@@ -1,12 +1,12 @@
-"""Within one sentence: its clauses, the meeting phrase and the place that go with each date,
-and the titles of cover pages and list items."""
+"""Within one sentence: its clauses and list items, the meeting phrase and the place that go
+with each date, and the titles of list items."""
 
 from __future__ import annotations
 
 import re
 
 from storage.importers.prose.bodies import abbreviate_sessions
-from storage.importers.prose.dates import DateMention, find_dates
+from storage.importers.prose.dates import DateMention
 from storage.importers.prose.phrases import (
     BODY_NOUN,
     MEETING_NOUN,
@@ -18,28 +18,7 @@ from storage.importers.prose.phrases import (
     singular,
 )
 from storage.importers.prose.places import PlaceHit
-from storage.importers.prose.roles import DATELINE
 from storage.importers.prose.text import Block, split_sentences
-
-_GENERIC_TITLE = re.compile(r"^(?:[\w-]+\s+){0,2}(?:meeting|session)$", re.I)
-
-
-def cover_title(headings: list[str], line: str) -> str | None:
-    """The meeting a cover page announces: "Eighth meeting" under "Conference of the Parties
-    to the Stockholm Convention", then "Geneva, 24 April–5 May 2017" (a dateline of several
-    days, where a document's own date is one day)."""
-    mentions, _ = find_dates(line)
-    if len(mentions) != 1 or not headings or not MEETING_NOUN.search(headings[-1]):
-        return None
-    d = mentions[0]
-    if d.days < 2 or line[d.stop :].strip() or not DATELINE.match(line[: d.begin]):
-        return None
-    title = headings[-1]
-    if _GENERIC_TITLE.match(title) and len(headings) > 1 and BODY_NOUN.search(headings[-2]):
-        body = re.sub(r"^the\s+", "", headings[-2], flags=re.I)
-        title = f"{title} of the {body}"
-    return title
-
 
 _CLAUSE_BREAK = re.compile(
     r"(?:,\s+|\s+)(?:and|but|while|whereas)\s+(?=(?:a|an|the|its|their)\s)|;\s+"

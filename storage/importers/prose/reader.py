@@ -34,11 +34,11 @@ from storage.importers.prose.bodies import (
 )
 from storage.importers.prose.dates import DateMention, find_dates
 from storage.importers.prose.labels import kind_of, region_aim, region_in, status_of
+from storage.importers.prose.lines import cover_title, line_phrase
 from storage.importers.prose.locate import (
     anaphoric,
     assign_places,
     clause_of,
-    cover_title,
     item_bounds,
     item_title,
     outer_phrase,
@@ -131,6 +131,7 @@ class Reader:
         for i, d in enumerate(meeting_mentions):
             start, stop = bounds[i]
             phrase = respective[i] or phrase_for(sentence, start, d, stop, hits) or previous
+            phrase = line_phrase(sentence, d, phrase)
             previous = phrase
             place = places_for.get(i)
             named_in = sentence

@@ -187,6 +187,7 @@ def parse_document(text: str, *, name: str) -> Document:
     section = 0
     pending_marker = ""
     intro: str | None = None
+    bulleted = False  # the current list's items have bullets, so a line without one ends it
     last_number: str | None = None
     rank = 0
     for line, block_text in raw:
@@ -203,6 +204,8 @@ def parse_document(text: str, *, name: str) -> Document:
         bullet = _BULLET.match(body)
         if bullet:
             body = body[bullet.end() :].strip()
+        if bulleted and bullet is None:
+            intro = None  # "- the Forum, …;" then a paragraph: the list is over
         is_item = bullet is not None or (
             intro is not None and (number is None or number == last_number) and len(body) < 400
         )
@@ -235,6 +238,7 @@ def parse_document(text: str, *, name: str) -> Document:
             Block(kind, body, line, number=number, heading=heading,
                   intro=intro if kind == "item" else None, section=section)
         )  # fmt: skip
+        bulleted = kind == "item" and bullet is not None
         if kind == "para":
             intro = _last_sentence(body) if body.rstrip().endswith(":") else None
         last_number = number

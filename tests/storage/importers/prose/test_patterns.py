@@ -181,3 +181,37 @@ def test_what_a_meeting_is_about_is_not_its_kind() -> None:
         "The pre-COP meeting for Europe will be held in Vienna, Austria, on 13 February 2024.\n"
     )
     assert [m.kind for m in extract(text, name="doc.txt").meetings] == ["other", "other"]
+
+
+def test_a_run_of_headings_is_the_meeting() -> None:
+    text = (
+        "Sessions of the Council\n\n"
+        "The Governing Council meets once a year; its sessions are open to all member States "
+        "and to observers accredited to it.\n\n"
+        "12th session of the Governing Council\n"
+        "Windhoek, Namibia\n"
+        "9 – 13 June 2025\n"
+        "Documents | Decisions | Webcast\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.ordinal, m.start, m.end, m.city) for m in meetings] == [
+        ("12th session of the Governing Council", 12, date(2025, 6, 9), date(2025, 6, 13),
+         "Windhoek"),
+    ]  # fmt: skip
+
+
+def test_a_list_line_is_named_by_its_own_field_and_the_list_ends() -> None:
+    text = (
+        "The Conference will be held in Accra, Ghana, from 8 to 10 May 2025.\n\n"
+        "The Conference will be preceded by:\n"
+        "- the Youth to Policy Forum, 6/05/2025, at the same venue;\n"
+        "- the Meeting of Focal Points, 7/05/2025, at the same venue.\n"
+        "\n"
+        "Documents will be posted from 01/04/2025.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.start, m.city) for m in meetings] == [
+        ("Conference", date(2025, 5, 8), "Accra"),
+        ("Youth to Policy Forum", date(2025, 5, 6), "Accra"),
+        ("Meeting of Focal Points", date(2025, 5, 7), "Accra"),
+    ]
