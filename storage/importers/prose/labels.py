@@ -14,12 +14,15 @@ KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"\bexperts? (?:group|meeting|panel)", re.I)),
     ("regional_meeting", re.compile(
         r"\bregional (?:preparatory )?(?:meeting|consultation)|\bregional group meeting", re.I)),
-    ("workshop", re.compile(r"\bworkshop|\bseminar|\btraining|\bwebinar|\bcourse\b", re.I)),
+    ("workshop", re.compile(
+        r"\bworkshop|\bseminar|\btraining|\bwebinar|\bcourse\b|\batelier|\bs[ée]minaire", re.I)),
     ("high_level_event", re.compile(r"\bhigh[- ]level|\bministerial|\bsummit", re.I)),
     ("retreat", re.compile(r"\bretreat", re.I)),
     ("conference", re.compile(
-        r"\bconference|\bcongress|\bsymposi|\bforum\b|(?<![\w-])COP(?:\b|[- ]?\d)", re.I)),
+        r"\bconf[ée]rence|\bcongress|\bsymposi|\bforum\b|(?<![\w-])COP(?:\b|[- ]?\d)|\bcolloque",
+        re.I)),
     ("session", re.compile(r"\bsession|\bplenary|\bmeeting of the (?:[\w-]+ )?parties|\bassembly|"
+                           r"\br[ée]union des parties|"
                            r"\bmeeting of the (?:[\w-]+ ){0,6}?(?:committee|council|board|"
                            r"commission|subsidiary body)\b|"
                            r"\b(?:INC|OEWG|SBSTTA|SBSTA|SBI)[- ]?\d", re.I)),
@@ -42,21 +45,25 @@ def kind_of(text: str) -> str | None:
 
 
 _STATUS_RULES = [
-    ("cancelled", re.compile(r"\bcancell?ed\b|\bcalled off\b", re.I)),
-    ("postponed", re.compile(r"\bpostponed|\brescheduled|\bdeferred|\bdelayed\b", re.I)),
+    ("cancelled", re.compile(r"\bcancell?ed\b|\bcalled off\b|\bannul[ée]", re.I)),
+    ("postponed", re.compile(
+        r"\bpostponed|\brescheduled|\bdeferred|\bdelayed\b|\breport[ée]e?s?\b", re.I)),
     ("planned", re.compile(
         r"\b(?:is|are|was|were) planned|\bplanned (?:to|for)\b|\btentative(?:ly)?\b|\bproposed\b|"
         r"\bprovisional(?:ly)?\b|\bexpected to\b|\bto be confirmed\b|\benvisaged\b|"
-        r"\bintends? to\b|\bwould be held\b|\bmay be held\b", re.I)),
+        r"\bintends? to\b|\bwould be held\b|\bmay be held\b|\bpr[ée]vue?s?\b", re.I)),
     ("confirmed", re.compile(
         r"\bwill (?:be held|take place|meet|convene|hold|be convened|be organi[sz]ed|gather)|"
         r"\b(?:is|are) (?:scheduled|due) to\b|\bto be held\b|\bshall be held\b|\bupcoming\b|"
-        r"\bforthcoming\b|\bwill be\b|\bis being organi[sz]ed|\bare being organi[sz]ed", re.I)),
+        r"\bforthcoming\b|\bwill be\b|\bis being organi[sz]ed|\bare being organi[sz]ed|"
+        r"\baura lieu\b|\bauront lieu\b|\bse tiendr(?:a|ont)\b|\bse r[ée]unira\b", re.I)),
     ("held", re.compile(
         r"\b(?:was|were|has been|have been|had been) (?:held|convened|organi[sz]ed|hosted)|"
         r"\btook place\b|\bmet\b|\bheld\b|\bconvened\b|\bgathered\b|\battended\b|\btook part\b|"
         r"\borgani[sz]ed\b|\bhosted\b|"
-        r"\bparticipated\b|\bconcluded\b|\bopened\b", re.I)),
+        r"\bparticipated\b|\bconcluded\b|\bopened\b|"
+        r"\bs'est (?:tenue?|r[ée]unie?|d[ée]roul[ée]e?)\b|\b(?:a|ont) eu lieu\b|\btenue?s?\b",
+        re.I)),
 ]  # fmt: skip
 
 
@@ -70,7 +77,10 @@ _REGION_WORDS = [
     (r"latin america(?:n)? and (?:the )?caribbean", places.LAC),
     (r"asia and the pacific|asian?[- ]pacific", places.ASIA_PACIFIC),
     (r"western europe(?:an)? and others", places.WEOG),
-    (r"\bafrica(?:n)?\b", places.AFRICA),
+    (r"\bafrica(?:n)?\b|\bafri(?:que|caine?s?)\b", places.AFRICA),
+    (r"asie[- ]pacifique|asie et (?:le )?pacifique", places.ASIA_PACIFIC),
+    (r"am[ée]rique latine et (?:les )?cara[ïi]bes", places.LAC),
+    (r"europe centrale et orientale", places.CEE),
     (r"\bcaribbean\b|\bmesoameric\w*|\blatin americ\w*|\bcentral americ\w*|\bsouth americ\w*",
      places.LAC),
     (r"\bpacific\b|\basian?\b", places.ASIA_PACIFIC),

@@ -128,13 +128,15 @@ _PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
 # meeting (its words up to a determiner, a preposition or a number)
 _MODIFIER = (
     r"(?:(?!(?i:the|a|an|its|their|this|that|these|those|and|of|in|at|on|by|to|for|with|was|"
-    r"were|had|has|is|are|when|which|who)\b)[^\W\d_][\w-]*\s+)"
+    r"were|had|has|is|are|when|which|who|le|la|les|un|une)\b)[^\W\d_][\w-]*\s+)"
 )
 _BODY_MEETS = re.compile(
     rf"\b((?:{_MODIFIER}){{0,5}}?(?:Bureau|Committee|Council|Board|Commission|Panel|"
     r"Group|bureau|committee|council|board|commission|panel|group)"
-    r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
-    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes)\b"
+    r"(?:\s+(?:of\s+the|de\s+la|du|des)\s+[A-Z][\w-]*"
+    r"(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
+    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes|"
+    r"s'est réunie?|se réunira|se réunit)\b"
 )
 
 

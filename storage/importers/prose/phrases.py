@@ -50,7 +50,9 @@ MEETING_NOUN = re.compile(
     r"symposi(?:um|a)|webinars?|forums?|dialogues?|summits?|events?|"
     r"training courses?|trainings?|round ?tables?|roundtables?|congress(?:es)?|"
     r"plenar(?:y|ies)|briefings?|hearings?|exhibitions?|expert groups?|working groups?|"
-    r"(?:COP|CMP|CMA|MOP|INC|OEWG|SBSTTA|SBSTA|SBI|CRIC|ICCM|IPBES|UNEA|CST)[- ]?\d{1,2})\b",
+    r"(?:COP|CMP|CMA|MOP|INC|OEWG|SBSTTA|SBSTA|SBI|CRIC|ICCM|IPBES|UNEA|CST)[- ]?\d{1,2}|"
+    # French: "réunion", "atelier", "séminaire", "conférence", "colloque", "sommet"
+    r"r[ée]unions?|ateliers?|s[ée]minaires?|conf[ée]rences?|colloques?|sommets?)\b",
     re.IGNORECASE,
 )
 GROUP_HEAD = re.compile(r"\b(?:expert|working) groups?$", re.I)
@@ -76,7 +78,8 @@ _RIGHT_LINK = re.compile(
     r"\s+(?:of|on|for|between|under|among|concerning|regarding|in preparation for|"
     r"to prepare(?: for)?|preparing for|to enhance|to promote|to support|to review|to discuss|"
     r"to consider|to finalize|to finalise|as a|responsible for|"
-    r"and(?= (?-i:[A-Z]))|to(?= the (?-i:[A-Z])))\s+",
+    r"and(?= (?-i:[A-Z]))|to(?= the (?-i:[A-Z]))|"
+    r"de la|du|des|sur|pour)\s+|\s+de l'",  # French: "session de la Conférence des Parties"
     re.IGNORECASE,
 )
 _RIGHT_STOP = set(
@@ -88,7 +91,8 @@ _RIGHT_STOP = set(
         "focused included made took also "
     )
 )
-_DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "our"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "our",
+                "la", "le", "les", "un", "une", "l'"}  # fmt: skip
 _WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
 
 

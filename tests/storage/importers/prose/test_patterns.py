@@ -215,3 +215,25 @@ def test_a_list_line_is_named_by_its_own_field_and_the_list_ends() -> None:
         ("Youth to Policy Forum", date(2025, 5, 6), "Accra"),
         ("Meeting of Focal Points", date(2025, 5, 7), "Accra"),
     ]
+
+
+def test_a_french_note() -> None:
+    text = (
+        "Note d'information\n"
+        "Genève, le 2 octobre 2024\n\n"
+        "1. La quatrième session de la Conférence des Parties (COP4), initialement prévue du "
+        "3 au 7 mars 2025, aura lieu du 9 au 13 juin 2025 à Dakar (Sénégal).\n"
+        "2. Le Bureau de la COP s'est réuni les 2 et 3 avril 2024 à Genève, puis par "
+        "visioconférence le 4 septembre 2024.\n"
+        "3. Les Parties sont invitées à transmettre leurs rapports au plus tard le "
+        "15 janvier 2025.\n"
+    )
+    result = extract(text, name="note.txt")
+    summary = [(m.short_name, m.kind, m.start, m.end, m.city, m.online, m.status)
+               for m in result.meetings]  # fmt: skip
+    assert summary == [
+        ("COP4", "conference", date(2025, 6, 9), date(2025, 6, 13), "Dakar", False, "planned"),
+        (None, "bureau", date(2024, 4, 2), date(2024, 4, 3), "Geneva", False, "held"),
+        (None, "bureau", date(2024, 9, 4), date(2024, 9, 4), None, True, "held"),
+    ]
+    assert [d["due_date"] for d in result.deadlines] == ["2025-01-15"]
