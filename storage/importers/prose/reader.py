@@ -362,6 +362,11 @@ class Reader:
             sentence,
         )
         if not m:
+            # "Hosted by the Government of Rwanda." under a meeting's line: that meeting
+            m = re.match(
+                r"^(?=(?:Hosted|Funded|Financed|Sponsored|Organi[sz]ed|With)\b)()", sentence
+            )
+        if not m:
             return
         near = sentence[: m.end() + 120]  # "The meetings are being funded through …"
         if not (HOST_TRIGGER.search(near) or FUNDER_TRIGGER.search(near)):

@@ -21,6 +21,8 @@ DEADLINE_BEFORE = re.compile(
     r"Thursday|Friday|Saturday|Sunday),?\s+)?$",
     re.I,
 )
+# "Deadline for nominations to be examined in 2026: 1 February 2025"
+_DEADLINE_LABEL = re.compile(r"^\s*(?:deadline|date limite)\b[^.;:]{0,80}:\s*$", re.I)
 _DEADLINE_WORDS = re.compile(
     r"\b(?:deadline|submit|submission|register|registration|nominat|comments?|apply|"
     r"application|visa|travel|send|provide|inform|confirm|due|transmettre|soumettre|envoyer|"
@@ -69,7 +71,9 @@ def role_of(sentence: str, d: DateMention, context: str, has_place: bool) -> str
         return "document"
     if _DOCUMENT_BEFORE.search(before[-60:]):
         return "document"
-    if DEADLINE_BEFORE.search(before[-40:]) and _DEADLINE_WORDS.search(sentence):
+    if (
+        DEADLINE_BEFORE.search(before[-40:]) or _DEADLINE_LABEL.search(before)
+    ) and _DEADLINE_WORDS.search(sentence):
         return "deadline"
     if _SUPERSEDED.search(before[-40:]):
         return "other"

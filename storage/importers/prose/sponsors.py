@@ -125,12 +125,12 @@ def _entities(segment: str) -> list[str]:
 
 
 def _segment(text: str, begin: int, length: int) -> str:
-    """The words after a trigger, up to the next host or funder trigger."""
+    """The words after a trigger, up to the next host or funder trigger or its sentence end."""
     end = begin + length
     for trigger in (HOST_TRIGGER, FUNDER_TRIGGER):
         if m := trigger.search(text, begin):
             end = min(end, m.start())
-    return text[begin:end]
+    return re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", text[begin:end])[0]  # this sentence only
 
 
 def hosts_in(text: str) -> list[str]:

@@ -237,3 +237,18 @@ def test_a_french_note() -> None:
         (None, "bureau", date(2024, 9, 4), date(2024, 9, 4), None, True, "held"),
     ]
     assert [d["due_date"] for d in result.deadlines] == ["2025-01-15"]
+
+
+def test_a_line_under_a_meeting_line_names_its_host_and_a_deadline_label() -> None:
+    text = (
+        "Meetings of the Bureau\n\n"
+        "Bureau meeting 6 - 7 March 2023, Lake Toba, Indonesia:\n"
+        "Hosted by the Government of Indonesia. Members visited restoration sites.\n"
+        "Download the report (pdf)\n\n"
+        "Deadline for nominations to be examined in 2026: 1 February 2025.\n"
+    )
+    result = extract(text, name="page.txt")
+    assert [(m.venue, m.country, m.hosts) for m in result.meetings] == [
+        ("Lake Toba", "ID", ["Indonesia"])
+    ]
+    assert [d["due_date"] for d in result.deadlines] == ["2025-02-01"]
