@@ -15,7 +15,12 @@ from storage.importers.prose.bodies import defined_acronyms, named_bodies
 from storage.importers.prose.dates import DateMention, in_year
 from storage.importers.prose.reader import Found, Reader
 from storage.importers.prose.roles import document_date
-from storage.importers.prose.text import UnreadableDocument, parse_document, read_document_text
+from storage.importers.prose.text import (
+    UnreadableDocument,
+    line_of,
+    parse_document,
+    read_document_text,
+)
 from storage.models import MeetingData, slugify
 
 
@@ -26,6 +31,8 @@ class ProseResult:
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # where each meeting was read, by meeting id: {"line": 12, "text": "the sentence or line"}
+    found_in: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _naming(f: Found) -> tuple[bool, bool, bool]:
@@ -193,6 +200,8 @@ def extract(text: str, *, name: str) -> ProseResult:
         fields["id"] = _unique_id(fields, taken)
         try:
             result.meetings.append(MeetingData.model_validate(fields))
+            result.found_in[fields["id"]] = {"line": line_of(doc, f.block, f.sentence),
+                                             "text": f.sentence}  # fmt: skip
         except ValidationError as e:
             reader.warnings.append(
                 f"{reader.where(f.block)}: skipped a meeting: {e.errors()[0]['msg']}"

@@ -88,7 +88,8 @@ _RIGHT_STOP = set(
         "from on in at with by during where when since after before through via would has "
         "have had being been be whose while to as met meets meet convened gathered "
         "decided agreed adopted discussed considered reviewed established provided "
-        "focused included made took also "
+        "focused included made took also opened closed ran began ended concluded resumed "
+        "starts started ends closes opens "
     )
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "our",

@@ -245,6 +245,17 @@ def parse_document(text: str, *, name: str) -> Document:
     return doc
 
 
+def line_of(doc: Document, block: Block, sentence: str) -> int:
+    """The line of the document where `sentence` of `block` begins (the block's first line
+    when the sentence is not written as such, e.g. a title and dates put together)."""
+    lines = doc.text.split("\n")
+    start = " ".join(sentence.split()[:4])
+    for no in range(block.line, min(block.line + 60, len(lines) + 1)):
+        if start and start in " ".join(lines[no - 1].split()):
+            return no
+    return block.line
+
+
 def _last_sentence(text: str) -> str:
     parts = split_sentences(text)
     return parts[-1] if parts else text

@@ -252,3 +252,17 @@ def test_a_line_under_a_meeting_line_names_its_host_and_a_deadline_label() -> No
         ("Lake Toba", "ID", ["Indonesia"])
     ]
     assert [d["due_date"] for d in result.deadlines] == ["2025-02-01"]
+
+
+def test_each_meeting_says_the_line_and_sentence_it_was_read_from() -> None:
+    text = (
+        "News\n\n"
+        "Nairobi, 12 March 2019 – The secretariat is holding a workshop in Kisumu, Kenya, from\n"
+        "3 to 5 April 2019. A webinar will follow on 9 May 2019.\n"
+    )
+    result = extract(text, name="news.txt")
+    assert [result.found_in[m.id] for m in result.meetings] == [
+        {"line": 3, "text": "Nairobi, 12 March 2019 – The secretariat is holding a workshop in "
+                            "Kisumu, Kenya, from 3 to 5 April 2019."},
+        {"line": 4, "text": "A webinar will follow on 9 May 2019."},
+    ]  # fmt: skip
