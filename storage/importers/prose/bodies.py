@@ -16,7 +16,7 @@ _NAME_WORD = (
 _BODY_IN_TEXT = re.compile(
     r"\bthe\s+((?:(?!(?:the|that|which|who|and|of|in|at|on|by|to|for|with|was|were|had|has|is|"
     r"are|been|its|their)\b)[\w-]+\s+){0,5}?(?:committee|conference|assembly|council|board|"
-    r"commission|"
+    r"commission|task force|network|"
     r"group|forum|body|panel|parties|bureau|platform)(?:\s+(?:of|on|for)\s+(?:the\s+)?"
     r"(?:(?-i:[A-Z][\w-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w-]*))*|"
     rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))*)\b",

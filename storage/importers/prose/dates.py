@@ -15,11 +15,12 @@ caller can look at the words around it. Forms understood (after `normalise`):
 - months: "April 2015", "mid-April 2015" (precision "month");
 - periods of months: "between March 2014 and February 2015" (precision "period": not a meeting).
 
-A date without a year takes the year of the next date of the same text that gives one (a list
-whose year is written once, at its end: "from 4 to 7 March and from 11 to 14 March 2024"), else
-`default_year` (the caller's year written last before), else the year of `ref` (the document's
-own date). When none is known the mention is reported as a `BadDate`: the year 1 is never
-invented.
+A date without a year takes the year said just before it ("In 2009, … (4–8 May)"), else the
+year of the next date of the same text that gives one (a list whose year is written once, at
+its end: "from 4 to 7 March and from 11 to 14 March 2024"), else the year of the date before
+it, else `default_year` (the caller's year written last before), else the year of `ref` (the
+document's own date). When none is
+known the mention is reported as a `BadDate`: the year 1 is never invented.
 """
 
 from __future__ import annotations
@@ -213,8 +214,15 @@ def find_dates(
     fallback_year = default_year or (ref.year if ref else None)
     matches = [(m, _groups(m)) for m in _SCANNER.finditer(text)]
     for i, (m, g) in enumerate(matches):
+        since = matches[i - 1][0].end() if i else 0
+        year = (
+            _year_said(text, since, m.start())
+            or _next_year(matches, i)
+            or _previous_year(matches, i)
+            or fallback_year
+        )
         try:
-            mentions = _build(m.lastgroup or "", g, _next_year(matches, i) or fallback_year, m)
+            mentions = _build(m.lastgroup or "", g, year, m)
         except _Impossible as e:
             bad.append(BadDate(m.start(), m.end(), m.group(0), str(e)))
             continue
@@ -241,6 +249,16 @@ def _written_year(g: dict[str, str]) -> tuple[int, int] | None:
     return None
 
 
+_YEAR_SAID = re.compile(r"\b(?:[Ii]n|[Ee]n|[Dd]uring)\s+((?:19|20)\d\d)\b(?!\s*[–-]\s*\d)")
+
+
+def _year_said(text: str, begin: int, end: int) -> int | None:
+    """A year said on its own between the previous date and this one: "In 2009, the
+    Conference met again in Geneva (4–8 May)"."""
+    said = list(_YEAR_SAID.finditer(text, begin, end))
+    return int(said[-1].group(1)) if said else None
+
+
 def _next_year(matches: list[tuple[re.Match[str], dict[str, str]]], i: int) -> int | None:
     """The year of the next date that writes one, for a date that does not ("from 4 to 7 March
     and from 11 to 14 March 2024"); a year earlier when this month comes after that one's."""
@@ -265,6 +283,16 @@ def in_year(d: DateMention, year: int) -> DateMention | None:
     except ValueError:
         return None
     return replace(d, start=start, end=end)
+
+
+def _previous_year(matches: list[tuple[re.Match[str], dict[str, str]]], i: int) -> int | None:
+    """The year of the last date before this one in the text that writes one."""
+    for m, g in reversed(matches[:i]):
+        if (written := _written_year(g)) is not None:
+            return written[0]
+        if m.lastgroup in ("iso_range", "num_range"):
+            return int(re.findall(r"(?:19|20)\d\d", m.group(0))[-1])
+    return None
 
 
 def _numeric(text: str) -> date:

@@ -50,7 +50,7 @@ def _only_places(line: str) -> bool:
 
 # A date standing as a field of a list line: ", 26/08/2024 to 27/08/2024," or ": 14 May 2024,"
 _FIELD_BEFORE = re.compile(r"(?:^|[,:;–|(])\s*$")
-_FIELD_AFTER = re.compile(r"^\s*(?:[,:;.)]|$)")
+_FIELD_AFTER = re.compile(r"^\s*(?:[,:;.)–]|$)")
 _FIELD_BREAK = re.compile(r"\s*[,:;|]\s+|\s+–\s+")
 
 
@@ -58,10 +58,10 @@ def line_phrase(sentence: str, d: DateMention, phrase: Phrase | None) -> Phrase 
     """In a list line whose date stands as a field of its own, the meeting's name is the whole
     field that holds the phrase, when that field is a name: "the Science to Policy Forum,
     25/08/2024, …" names "Science to Policy Forum", not "Policy Forum"."""
-    if phrase is None or not (
-        _FIELD_BEFORE.search(sentence[: d.begin]) and _FIELD_AFTER.match(sentence[d.stop :])
-    ):
+    if not (_FIELD_BEFORE.search(sentence[: d.begin]) and _FIELD_AFTER.match(sentence[d.stop :])):
         return phrase
+    if phrase is None:
+        return _body_field(sentence, d)
     begin = max((m.end() for m in _FIELD_BREAK.finditer(sentence, 0, phrase.begin)), default=0)
     end = min([m.start() for m in _FIELD_BREAK.finditer(sentence, phrase.end)] + [len(sentence)])
     field = sentence[begin:end].rstrip(" .;")
@@ -75,6 +75,22 @@ def line_phrase(sentence: str, d: DateMention, phrase: Phrase | None) -> Phrase 
     ):
         return phrase  # a sentence, not a name
     return replace(phrase, text=field, begin=begin, end=begin + len(field), determiner=determiner)
+
+
+def _body_field(sentence: str, d: DateMention) -> Phrase | None:
+    """ "3 April 2024 — Bureau, videoconference": a field that is a body's name is the
+    meeting's name."""
+    begin = 0
+    for m in [*_FIELD_BREAK.finditer(sentence), None]:
+        end = m.start() if m else len(sentence)
+        field = sentence[begin:end].strip(" .;")
+        if field and not begin <= d.begin < end and len(field.split()) <= 8:
+            body = BODY_NOUN.search(field)
+            if body and not find_places(field) and field[:1].isupper():
+                at = begin + sentence[begin:end].find(field)
+                return Phrase(field, at, at + len(field), None, body.group(0))
+        begin = m.end() if m else begin
+    return None
 
 
 _NAME_LINKS = {"of", "to", "and", "for", "on", "the", "de", "du", "des", "la", "le", "et"}

@@ -132,10 +132,12 @@ _MODIFIER = (
 )
 _BODY_MEETS = re.compile(
     rf"\b((?:{_MODIFIER}){{0,5}}?(?:Bureau|Committee|Council|Board|Commission|Panel|"
-    r"Group|bureau|committee|council|board|commission|panel|group)"
+    r"Group|Task Force|Assembly|Network|bureau|committee|council|board|commission|panel|group|"
+    r"task force|assembly|network)"
     r"(?:\s+(?:of\s+the|de\s+la|du|des)\s+[A-Z][\w-]*"
     r"(?:\s+(?:of\s+the\s+|to\s+the\s+)?[A-Z][\w-]*)*)?)"
-    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:meet|met|meets|convene|convened|convenes|"
+    r"\s+(?:will\s+|shall\s+|would\s+|is\s+to\s+)?(?:(?:last|first|again|then|also)\s+)?"
+    r"(?:meet|met|meets|convene|convened|convenes|"
     r"s'est réunie?|se réunira|se réunit)\b"
 )
 
@@ -173,7 +175,8 @@ def _bracketed(sentence: str, d: DateMention, hit: PlaceHit) -> int:
 _ITEM_BREAK = re.compile(
     r";\s*(?:and\s+|et\s+)?|"
     r",?\s+(?:and|et|puis|then)\s+(?=(?:in|at|à|en|on|from|du|online|by|via)\b)|"
-    r",\s+(?=(?:in|at|à|online)\b)"
+    r",\s+(?=(?:in|at|à|online)\b)|"
+    r",?\s+(?=(?:followed|preceded)\s+by\b)"  # "…, followed by a workshop in Tunis on …"
 )
 
 

@@ -114,7 +114,7 @@ class Reader:
         for d in mentions:
             if d.year_given:
                 self.last_year = d.end.year
-            role = role_of(sentence, d, context, bool(hits))
+            role = role_of(sentence, d, context, bool(hits), listed=block.kind == "item")
             if role == "meeting":
                 meeting_mentions.append(d)
             elif role == "deadline":
@@ -293,11 +293,14 @@ class Reader:
             body = text
             text = f"meeting of the {text}"
         elif phrase.determiner in ("its", "their") and body is None:
-            body = body_near(sentence, phrase.begin) or section_body
+            # the body the sentence names, else the one its paragraph named before it
+            said_before = block.text[: max(block.text.find(sentence), 0)]
+            body = (body_near(sentence, phrase.begin) or body_near(said_before, len(said_before))
+                    or section_body)  # fmt: skip
             if body is not None and len(body.split()) <= 2:
                 body = self.known_body(body)
             if body:
-                text = f"{text} of the {body}"
+                text = f"{singular(text)} of the {body}"
         elif is_generic(phrase) and body is None:
             # "The Committee held a meeting": the Committee's meeting; "The Bureau convened a
             # consultation with stakeholders": a consultation, not the Bureau's
@@ -319,6 +322,8 @@ class Reader:
 
     def known_body(self, body: str) -> str:
         """ "the group" → the series of a meeting already read whose head noun is "group"."""
+        if len(body.split()) > 1 and all(w[:1].isupper() for w in body.split()):
+            return body  # "Technical Committee" is a name already
         for f in reversed(self.found):
             series = f.fields.get("series")
             if series and " " in series and head_noun(series) == head_noun(body):

@@ -62,12 +62,15 @@ _MEETING_VERB = re.compile(
 )
 
 
-def role_of(sentence: str, d: DateMention, context: str, has_place: bool) -> str:
-    """meeting | deadline | document | other."""
+def role_of(
+    sentence: str, d: DateMention, context: str, has_place: bool, *, listed: bool = False
+) -> str:
+    """meeting | deadline | document | other. A date opening a list item ("• 3 April 2024 —
+    Bureau, videoconference") is no dateline."""
     before, after = sentence[: d.begin], sentence[d.stop :]
     if d.precision == "period" or d.days > 45:
         return "other"
-    if d.days == 1 and DATELINE.match(before) and DATELINE_END.match(after):
+    if d.days == 1 and DATELINE.match(before) and DATELINE_END.match(after) and not listed:
         return "document"
     if _DOCUMENT_BEFORE.search(before[-60:]):
         return "document"

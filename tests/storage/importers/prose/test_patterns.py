@@ -266,3 +266,44 @@ def test_each_meeting_says_the_line_and_sentence_it_was_read_from() -> None:
                             "Kisumu, Kenya, from 3 to 5 April 2019."},
         {"line": 4, "text": "A webinar will follow on 9 May 2019."},
     ]  # fmt: skip
+
+
+def test_a_year_said_before_dates_written_without_one() -> None:
+    text = (
+        "The first meeting was held in Rome from 1 to 6 May 2005. In 2009, the Conference met "
+        "again in Geneva (4–8 May), and in 2011 (25–29 April) in Nairobi.\n"
+    )
+    assert [(m.start, m.city) for m in extract(text, name="doc.txt").meetings] == [
+        (date(2005, 5, 1), "Rome"),
+        (date(2009, 5, 4), "Geneva"),
+        (date(2011, 4, 25), "Nairobi"),
+    ]
+
+
+def test_its_meetings_belong_to_the_body_the_paragraph_named() -> None:
+    text = (
+        "The task force last met virtually on 9 November 2021. Its next meetings are planned in "
+        "Cairo, Egypt, from 12 to 14 October 2022 and in Rabat, Morocco, from 6 to 8 March "
+        "2023, followed by a workshop in Tunis, Tunisia, on 10 March.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.start, m.city) for m in meetings] == [
+        ("Meeting of the task force", date(2021, 11, 9), None),
+        ("Next meeting of the task force", date(2022, 10, 12), "Cairo"),
+        ("Next meeting of the task force", date(2023, 3, 6), "Rabat"),
+        ("Workshop", date(2023, 3, 10), "Tunis"),
+    ]
+
+
+def test_a_calendar_line_that_opens_with_its_date() -> None:
+    text = (
+        "Calendar of meetings 2024\n\n"
+        "• 12–14 March 2024 — Expert Group on Indicators (Geneva, Switzerland)\n"
+        "• 3 April 2024 — Bureau, videoconference\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.kind, m.start, m.city, m.online) for m in meetings] == [
+        ("Meeting of the Expert Group on Indicators", "expert_group", date(2024, 3, 12),
+         "Geneva", False),
+        ("Bureau", "bureau", date(2024, 4, 3), None, True),
+    ]  # fmt: skip
