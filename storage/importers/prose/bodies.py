@@ -91,14 +91,25 @@ def heading_body(heading: str | None) -> str | None:
     if not heading:
         return None
     heading = heading.strip().rstrip(":")
+    # "Report of the Executive Board": the Executive Board
+    heading = re.sub(r"^(?:(?:draft|annual|final)\s+)?(?:report|summary|minutes|note)\s+"
+                     r"(?:of|on|by)\s+(?:the\s+)?", "", heading, flags=re.I)  # fmt: skip
     if m := _HEADING_MEETINGS_OF.match(heading):
         return m.group(1)
     if m := re.match(r"^(?:the\s+)?(.+?)\s+(?:meetings|sessions)$", heading, re.I):
-        return m.group(1)[:1].lower() + m.group(1)[1:]
+        return _as_noun(m.group(1))
     if BODY_NOUN.search(heading) and not MEETING_NOUN.search(heading):
-        body = _HEADING_CUT.sub("", heading)
-        return body[:1].lower() + body[1:]
+        return _as_noun(_HEADING_CUT.sub("", heading))
     return None
+
+
+def _as_noun(heading: str) -> str:
+    """A heading's words inside a sentence: "Group of technical experts" → "group of technical
+    experts"; a name stays one ("Executive Board")."""
+    words = heading.split()
+    if len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3):
+        return heading
+    return heading[:1].lower() + heading[1:]
 
 
 def head_noun(body: str) -> str:

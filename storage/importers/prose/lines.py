@@ -12,6 +12,7 @@ from storage.importers.prose.dates import DateMention, find_dates
 from storage.importers.prose.phrases import BODY_NOUN, MEETING_NOUN, Phrase
 from storage.importers.prose.places import find_places
 from storage.importers.prose.roles import DATELINE
+from storage.importers.prose.text import FIELD_LINE
 
 _GENERIC_TITLE = re.compile(r"^(?:[\w-]+\s+){0,2}(?:meeting|session)$", re.I)
 
@@ -40,6 +41,28 @@ def cover_title(headings: list[str], line: str) -> str | None:
             return None
         places.append(headings[k])
     return None
+
+
+def record_line(lines: list[str]) -> str | None:
+    """The meeting a record of labelled lines describes, read as one line: "Sixth Meeting of
+    the Signatories" / "Date: 22-24 April 2024" / "Venue: Tashkent, Uzbekistan" → "Sixth
+    Meeting of the Signatories, Tashkent, Uzbekistan, 22-24 April 2024". `lines` ends with
+    the record's last field."""
+    fields: list[re.Match[str]] = []
+    k = len(lines) - 1
+    while k >= 0 and (field := FIELD_LINE.match(lines[k])):
+        fields.insert(0, field)
+        k -= 1
+    if k < 0 or not MEETING_NOUN.search(lines[k]) or not fields:
+        return None
+    dates = [f.group("value") for f in fields if f.group("label").lower() in _DATE_LABELS]
+    where = [f.group("value") for f in fields if f.group("label").lower() not in _DATE_LABELS]
+    if not dates or not where:
+        return None  # "Date: 03/06/2024" alone is the document's date
+    return ", ".join([lines[k].rstrip(" :"), *where, *dates])
+
+
+_DATE_LABELS = {"date", "dates", "fecha"}
 
 
 def _only_places(line: str) -> bool:

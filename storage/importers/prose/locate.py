@@ -4,6 +4,7 @@ with each date, and the titles of list items."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from storage.importers.prose.bodies import abbreviate_sessions
 from storage.importers.prose.dates import DateMention
@@ -91,18 +92,19 @@ def phrase_for(
 
 
 def respective_phrases(sentence: str, mentions: list[DateMention]) -> list[Phrase | None]:
-    """ "the 24th meeting of A (X) and the third meeting of B (Y), … from 18 to 23 May and from
-    25 to 29 May 2020 respectively": the k-th meeting phrase before a run of dates goes with
-    the k-th date of the run. None for dates outside such a run."""
+    """The meeting of each date in a run of dates named together before it: "the 24th meeting
+    of A (X) and the third meeting of B (Y), … from 18 to 23 May and from 25 to 29 May 2020
+    respectively" (the k-th phrase with the k-th date), "the eleventh and twelfth meetings of
+    the Board were held in Manila from … and in Bonn from …" (the k-th ordinal). None for
+    dates outside such a run."""
     paired: list[Phrase | None] = [None] * len(mentions)
     said = _RESPECTIVELY.search(sentence)
-    if said is None:
-        return paired
-    run = [i for i, d in enumerate(mentions) if d.stop <= said.start()][-1:]
+    last = said.start() if said else len(sentence)
+    run = [i for i, d in enumerate(mentions) if d.stop <= last][-1:]
     while (
         run
         and run[0] > 0
-        and _BARE_GAP.fullmatch(sentence[mentions[run[0] - 1].stop : mentions[run[0]].begin])
+        and not MEETING_NOUN.search(sentence, mentions[run[0] - 1].stop, mentions[run[0]].begin)
     ):
         run.insert(0, run[0] - 1)
     if len(run) < 2:
@@ -113,13 +115,31 @@ def respective_phrases(sentence: str, mentions: list[DateMention]) -> list[Phras
         if (found and head.start() < found[-1].end) or sentence[head.start() - 1] == "(":
             continue  # inside the phrase before, or its acronym "(SBSTTA-24)"
         found.append(meeting_phrase(sentence, head, mentions[run[0]].begin))
+    if len(found) == 1:
+        found = _one_per_ordinal(sentence, found[0])
+    elif said is None:
+        return paired
     if len(found) == len(run):
         for i, phrase in zip(run, found, strict=True):
             paired[i] = phrase
     return paired
 
 
-_BARE_GAP = re.compile(r",?\s*(?:and|et|y|,)?\s*(?:from|on|du|le|les|del)?\s*")
+_ORDINALS_BEFORE = re.compile(r"((?:[\w-]+,\s+)*[\w-]+),?\s+and\s+$")
+
+
+def _one_per_ordinal(sentence: str, phrase: Phrase) -> list[Phrase]:
+    """ "the eleventh and twelfth meetings of the Board" → "eleventh meeting of the Board",
+    "twelfth meeting of the Board"."""
+    first, _, rest = phrase.text.partition(" ")
+    m = _ORDINALS_BEFORE.search(sentence, 0, phrase.begin)
+    words = [*re.split(r",\s+", m.group(1)), first] if m else []
+    if not m or not rest or any(ordinal_value(w) is None for w in words):
+        return [phrase]
+    rest, head = singular(rest), singular(phrase.head)
+    return [replace(phrase, text=f"{w} {rest}", head=head) for w in words]
+
+
 _RESPECTIVELY = re.compile(r"\brespectively\b|\brespectivement\b|\brespectivamente\b", re.I)
 _PRECEDED = re.compile(r"\b(?:preceded|followed)\b[^.;]{0,20}$")
 

@@ -72,7 +72,8 @@ ONLINE = re.compile(
     r"(?:held|met|meet|convened|took place|conducted|organized|organised)\s+(?:\w+\s+){0,2}"
     r"(?:online|virtually|remotely)|online\s+(?:meeting|session|workshop|event|consultation|"
     r"dialogue|conference|format|platform)s?|via (?:zoom|webex|skype|microsoft teams)|"
-    r"by (?:telephone|phone|video ?link)|(?:^|(?<=[;:,] ))online(?=,|;|:| \(| from\b| on\b)|"
+    r"by (?:telephone|phone|video ?link)|"
+    r"(?:^|(?<=[;:,|] ))online(?=\s*(?:[,;:(|]|$)| from\b| on\b)|"
     r"(?:visio|vid[ée]o)-?conf[ée]rences?|en ligne|virtuellement|en format virtuel)\b",
     re.IGNORECASE,
 )

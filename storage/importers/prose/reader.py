@@ -34,7 +34,7 @@ from storage.importers.prose.bodies import (
 )
 from storage.importers.prose.dates import DateMention, find_dates
 from storage.importers.prose.labels import kind_of, region_aim, region_in, status_of
-from storage.importers.prose.lines import cover_title, line_phrase
+from storage.importers.prose.lines import cover_title, line_phrase, record_line
 from storage.importers.prose.locate import (
     anaphoric,
     assign_places,
@@ -60,7 +60,7 @@ from storage.importers.prose.phrases import (
 from storage.importers.prose.places import PlaceHit, find_places
 from storage.importers.prose.roles import DEADLINE_BEFORE, role_of
 from storage.importers.prose.sponsors import FUNDER_TRIGGER, HOST_TRIGGER, funders_in, hosts_in
-from storage.importers.prose.text import Block, Document
+from storage.importers.prose.text import FIELD_LINE, Block, Document
 
 
 @dataclass
@@ -91,8 +91,15 @@ class Reader:
         return f"{self.doc.name}:{block.line}"
 
     def read(self) -> None:
-        headings: list[str] = []  # the run of headings just above
-        for block in self.doc.blocks:
+        headings: list[str] = []  # the run of headings (and record fields) just above
+        blocks = self.doc.blocks
+        for i, block in enumerate(blocks):
+            if FIELD_LINE.match(block.text):
+                headings.append(block.text)
+                last = i + 1 == len(blocks) or not FIELD_LINE.match(blocks[i + 1].text)
+                if last and (record := record_line(headings)) is not None:
+                    self.read_sentence(block, record)
+                continue
             if block.kind == "heading":
                 if (title := cover_title(headings, block.text)) is not None:
                     self.read_sentence(block, f"{title}, {block.text}")

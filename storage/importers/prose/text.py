@@ -111,6 +111,10 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+|\d{1,3}(?=\.))\.?\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•\-*–▪◦·●]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
 _MARKER_ONLY = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# A labelled field of a meeting's record: "Date: 22-24 April 2024", "Venue: Tashkent"
+FIELD_LINE = re.compile(
+    r"^\s*(?P<label>Dates?|Venue|Place|Location|Lieu|Fecha|Lugar)\s*:\s*(?P<value>\S.*)$", re.I
+)
 _HEADING_MARKER = re.compile(r"^(?:[IVXLC]{1,6}|[A-H])\.\s+(?=[A-Z])")
 _SYMBOL = re.compile(r"^\s*([A-Z][A-Za-z()]*(?:/[A-Za-z0-9().\-]+){2,})\s*$")
 
@@ -155,6 +159,7 @@ def _lines_to_blocks(lines: list[str]) -> list[tuple[int, str]]:
             or _BULLET.match(line) is not None
             or _MD_HEADING.match(line) is not None
             or "|" in line
+            or FIELD_LINE.match(line) is not None
         )
         if current and wrapped and not new_block:
             prev = current[-1].rstrip()

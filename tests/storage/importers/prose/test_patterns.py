@@ -307,3 +307,35 @@ def test_a_calendar_line_that_opens_with_its_date() -> None:
          "Geneva", False),
         ("Bureau", "bureau", date(2024, 4, 3), None, True),
     ]  # fmt: skip
+
+
+def test_a_record_of_labelled_lines_and_a_table_row() -> None:
+    text = (
+        "Upcoming events\n\n"
+        "Sixth Meeting of the Signatories\n"
+        "Date: 22-24 April 2024\n"
+        "Venue: Tashkent, Uzbekistan\n\n"
+        "Meeting | Dates | Venue\n"
+        "Workshop on data sharing | 2–3 May 2024 | online\n"
+    )
+    meetings = extract(text, name="page.txt").meetings
+    assert [(m.title, m.ordinal, m.start, m.end, m.city, m.online) for m in meetings] == [
+        ("Sixth Meeting of the Signatories", 6, date(2024, 4, 22), date(2024, 4, 24),
+         "Tashkent", False),
+        ("Workshop on data sharing", None, date(2024, 5, 2), date(2024, 5, 3), None, True),
+    ]  # fmt: skip
+
+
+def test_coordinated_ordinals_go_one_to_each_date() -> None:
+    text = (
+        "Report of the Executive Board\n\n"
+        "1. The eleventh and twelfth meetings of the Board were held in Manila from 3 to 5 "
+        "March 2019 and in Bonn from 2 to 4 October 2019, respectively.\n"
+        "2. An extraordinary meeting was convened by videoconference on 20 May 2020.\n"
+    )
+    meetings = extract(text, name="doc.txt").meetings
+    assert [(m.title, m.ordinal, m.city) for m in meetings] == [
+        ("Eleventh meeting of the Board", 11, "Manila"),
+        ("Twelfth meeting of the Board", 12, "Bonn"),
+        ("Extraordinary meeting of the Executive Board", None, None),
+    ]
