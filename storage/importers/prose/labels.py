@@ -1,4 +1,7 @@
-"""Labels read from a meeting's words: its kind, its status, its region."""
+"""Labels read from a meeting's words: its kind, its status, its region.
+
+`classify` is where the shared enrichment step (kind from the title, region from the place)
+is to take over, once it lands for every import path."""
 
 from __future__ import annotations
 
@@ -42,6 +45,21 @@ _TOPIC = re.compile(r"\s+(?:on|about|concerning|regarding|for|sur|pour)\s+", re.
 
 def kind_of(text: str) -> str | None:
     return _first_rule(KIND_RULES, _TOPIC.split(text, maxsplit=1)[0])
+
+
+_WORLDWIDE_KINDS = ("session", "bureau", "conference", "high_level_event", "expert_group",
+                    "working_group", "retreat")  # fmt: skip
+
+
+def classify(title: str, heading: str | None, *, online: bool) -> tuple[str, str | None]:
+    """(kind, region) of a meeting: the kind its title says, else its section heading, else
+    a teleconference when online; the region its title names, else "global" for the bodies'
+    own meetings."""
+    kind = kind_of(title) or kind_of(heading or "") or ("teleconference" if online else "other")
+    region = region_in(title)
+    if region is None and kind in _WORLDWIDE_KINDS:
+        region = places.GLOBAL
+    return kind, region
 
 
 _STATUS_RULES = [

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from storage import places
 from storage.importers.prose.bodies import (
     acronym_for,
     body_near,
@@ -33,7 +32,7 @@ from storage.importers.prose.bodies import (
     subject_body,
 )
 from storage.importers.prose.dates import DateMention, find_dates
-from storage.importers.prose.labels import kind_of, region_aim, region_in, status_of
+from storage.importers.prose.labels import classify, region_aim, region_in, status_of
 from storage.importers.prose.lines import cover_title, line_phrase, record_line
 from storage.importers.prose.locate import (
     anaphoric,
@@ -203,15 +202,9 @@ class Reader:
         place: PlaceHit | None, siblings: int, named_in: str, item: tuple[int, int],
     ) -> dict[str, Any]:  # fmt: skip
         title, body, ordinal = self.title(block, named_in, phrase, place)
-        region = region_in(title)
-        if region is None and (aim := region_aim(sentence[item[0] : item[1]])):
-            # "… in Kampala, Uganda, for Africa from 4 to 7 March": the meeting for Africa
-            region, title = aim[1], f"{title} for {aim[0]}"
-        kind = (
-            kind_of(title)
-            or kind_of(block.heading or "")
-            or ("teleconference" if place and place.online else "other")
-        )
+        if region_in(title) is None and (aim := region_aim(sentence[item[0] : item[1]])):
+            title = f"{title} for {aim[0]}"  # "… in Kampala, Uganda, for Africa from …"
+        kind, region = classify(title, block.heading, online=bool(place and place.online))
         series = short_name = None
         if phrase is not None and phrase.acronym:
             short_name = series = phrase.acronym
@@ -239,9 +232,6 @@ class Reader:
         status = status_of(said)
         if status == "held" and self.doc_date and d.start > self.doc_date:
             status = None
-        if region is None and kind in ("session", "bureau", "conference", "high_level_event",
-                                       "expert_group", "working_group", "retreat"):  # fmt: skip
-            region = places.GLOBAL
         fields: dict[str, Any] = {
             "title": title[:300],
             "short_name": short_name,
