@@ -13,15 +13,51 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.prose_expectations import FIXTURES, fixture_names, score  # noqa: E402
 
+COUNTS = ("expected", "extracted", "matched", "checks", "checks_ok", "deadlines_expected",
+          "deadlines_found")  # fmt: skip
 
-def _ratio(a: int, b: int) -> float:
+
+def ratio(a: int, b: int) -> float:
     return round(a / b, 3) if b else 1.0
+
+
+def f1(precision: float, recall: float) -> float:
+    return round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0
+
+
+def rates(total: dict[str, int]) -> dict[str, float]:
+    """Precision, recall, F1 and field agreement of summed counts."""
+    precision = ratio(total["matched"], total["extracted"])
+    recall = ratio(total["matched"], total["expected"])
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1(precision, recall),
+        "field_agreement": ratio(total["checks_ok"], total["checks"]),
+        "deadline_recall": ratio(total["deadlines_found"], total["deadlines_expected"]),
+    }
+
+
+def summarise(
+    folder: Path, names: list[str] | None = None, *, every: bool = True
+) -> dict[str, Any]:
+    """Counts, rates and per-fixture details (all fixtures, or only those with a miss,
+    a spurious meeting or a differing field) of the fixtures in `folder`."""
+    scores = [score(n, folder=folder) for n in names or fixture_names(folder)]
+    total = {k: sum(getattr(s, k) for s in scores) for k in COUNTS}
+    details = [
+        {k: v for k, v in asdict(s).items() if v not in ([], 0) or k == "matched"}
+        for s in scores
+        if every or s.missed or s.spurious or s.differences
+    ]
+    return {"fixtures": len(scores), **total, **rates(total), "per_fixture": details}
 
 
 def main() -> None:
@@ -29,25 +65,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=FIXTURES, help="folder of NAME.txt + NAME.yaml")
     parser.add_argument("names", nargs="*", metavar="NAME")
     args = parser.parse_args()
-    folder = args.dir.resolve()
-    names = args.names or fixture_names(folder)
-    scores = [score(n, folder=folder) for n in names]
-    total = {k: sum(getattr(s, k) for s in scores)
-             for k in ("expected", "extracted", "matched", "checks", "checks_ok",
-                       "deadlines_expected", "deadlines_found")}  # fmt: skip
-    result = {
-        "fixtures": len(scores),
-        **total,
-        "precision": _ratio(total["matched"], total["extracted"]),
-        "recall": _ratio(total["matched"], total["expected"]),
-        "field_agreement": _ratio(total["checks_ok"], total["checks"]),
-        "deadline_recall": _ratio(total["deadlines_found"], total["deadlines_expected"]),
-        "per_fixture": [
-            {k: v for k, v in asdict(s).items() if v not in ([], 0) or k == "matched"}
-            for s in scores
-        ],
-    }
-    print(json.dumps(result, indent=2, default=str))
+    print(json.dumps(summarise(args.dir.resolve(), args.names), indent=2, default=str))
 
 
 if __name__ == "__main__":

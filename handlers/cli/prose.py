@@ -45,6 +45,8 @@ def import_prose(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str
             err.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     found = [meeting_json(_row(m)) for m in result.meetings]
+    for m in found:  # the sentence or line each meeting was read from, for the admin to check
+        m["found_in"] = result.found_in.get(m["id"])
     payload: dict[str, Any] = {
         "meetings": found,
         "deadlines": result.deadlines,

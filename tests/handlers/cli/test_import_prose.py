@@ -36,6 +36,9 @@ def test_dry_run_json_prints_meetings_deadlines_warnings_and_writes_nothing(
     assert [m["start"] for m in payload["meetings"]] == ["2017-07-18", "2017-09-24"]
     assert payload["meetings"][1]["short_name"] == "COP3"
     assert payload["meetings"][1]["source"] == {"document": "news_item.txt", "paragraph": "2"}
+    found_in = payload["meetings"][1]["found_in"]  # so an admin can see why
+    assert found_in["line"] == 5
+    assert found_in["text"].startswith("The third meeting of the Conference of the Parties (COP3)")
     assert [d["due_date"] for d in payload["deadlines"]] == ["2017-08-31", "2017-08-15"]
     with db.session_scope(engine) as session:
         assert repo.count_meetings(session) == 0

@@ -30,6 +30,14 @@ REF = date(2017, 7, 4)
         ("in mid-April 2015", "2015-04-01", "2015-04-30", "month"),
         ("from 18 to 20 July", "2017-07-18", "2017-07-20", "day"),  # year from the document
         ("between March 2014 and February 2015", "2014-03-01", "2015-02-28", "period"),
+        ("from 28/08/2024 to 30/08/2024", "2024-08-28", "2024-08-30", "day"),
+        ("Date: 03/06/2024", "2024-06-03", "2024-06-03", "day"),  # day first
+        ("on 08/28/2024", "2024-08-28", "2024-08-28", "day"),  # the day cannot come first
+        ("du 5 au 10 février 2024", "2024-02-05", "2024-02-10", "day"),
+        ("les 12 et 13 mars 2023", "2023-03-12", "2023-03-13", "day"),
+        ("le 1er février 2025", "2025-02-01", "2025-02-01", "day"),
+        ("21 – 31 juillet 2024", "2024-07-21", "2024-07-31", "day"),
+        ("del 5 al 10 de febrero de 2024", "2024-02-05", "2024-02-10", "day"),
     ],
 )  # fmt: skip
 def test_date_forms(text: str, start: str, end: str, precision: str) -> None:
@@ -59,11 +67,37 @@ def test_two_separate_days_joined_by_and_are_not_a_range() -> None:
 
 
 def test_impossible_and_yearless_dates_are_reported_not_invented() -> None:
-    found, bad = find_dates("on 31 February 2015 and from 18 to 20 July")
-    assert found == []
-    assert [b.text for b in bad] == ["31 February 2015", "18 to 20 July"]
-    assert "no day 31" in bad[0].reason and "no year" in bad[1].reason
+    found, bad = find_dates("on 31 February 2015; from 18 to 20 July")
+    assert [(d.start, d.end) for d in found] == [(date(2015, 7, 18), date(2015, 7, 20))]
+    assert [b.text for b in bad] == ["31 February 2015"] and "no day 31" in bad[0].reason
+    found, bad = find_dates("from 18 to 20 July")
+    assert found == [] and [b.text for b in bad] == ["18 to 20 July"]
+    assert "no year" in bad[0].reason
 
 
 def test_may_the_verb_is_not_a_month() -> None:
     assert find_dates("the committee may 5 times decide") == ([], [])
+
+
+def test_a_date_without_a_year_takes_the_year_written_later_in_the_list() -> None:
+    text = "in Kampala from 4 to 7 March, and in Bangkok from 11 to 14 March 2024"
+    found, bad = find_dates(text, ref=date(2023, 1, 5), default_year=2022)
+    assert bad == []
+    assert [(d.start, d.end, d.year_given) for d in found] == [
+        (date(2024, 3, 4), date(2024, 3, 7), False),
+        (date(2024, 3, 11), date(2024, 3, 14), True),
+    ]
+
+
+def test_a_year_carried_over_comes_before_the_documents_own() -> None:
+    found, _ = find_dates("from 3 to 4 October", ref=date(2024, 2, 15), default_year=2023)
+    assert [(d.start, d.end) for d in found] == [(date(2023, 10, 3), date(2023, 10, 4))]
+
+
+def test_a_december_date_before_a_january_year_is_in_the_year_before() -> None:
+    found, _ = find_dates("on 30 December and on 5 January 2020")
+    assert [d.start for d in found] == [date(2019, 12, 30), date(2020, 1, 5)]
+
+
+def test_french_seven_and_may_the_verb_are_not_months() -> None:
+    assert find_dates("les sept Parties may 5 times decide") == ([], [])
