@@ -171,7 +171,7 @@ def sync_source(
     session: Session,
     *,
     source_id: int,
-    source_name: str,
+    cited_as: str,
     items: Sequence[MeetingData],
     now: datetime,
     complete: bool = True,
@@ -179,7 +179,7 @@ def sync_source(
     """Bring a calendar source's meetings in line with its events (`items`), matched by UID.
 
     New events are added, changed ones updated (SEQUENCE + 1), and each meeting remembers the
-    source (`source_id`; its name as source document, which answers cite). When `complete`
+    source (`source_id`, and `cited_as` as its source document, which answers cite). When `complete`
     (every event of the source was read), a meeting of this source whose event is gone is
     cancelled, never deleted, unless it is already over (published calendars drop past
     events). A UID another source brought is left to that source. Then the changed meetings'
@@ -197,7 +197,7 @@ def sync_source(
         if other is not None and other.source_id not in (None, source_id):
             result.elsewhere.append(other.id)
             continue
-        cited = data.model_copy(update={"source": Source(document=source_name[:200])})
+        cited = data.model_copy(update={"source": Source(document=cited_as[:200])})
         meeting, outcome = repo.upsert_meeting(session, data=cited, now=now)
         if meeting.source_id != source_id:
             meeting.source_id = source_id

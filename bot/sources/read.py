@@ -29,7 +29,7 @@ class Calendar:
 def decode(body: bytes, content_type: str = "") -> str:
     """The body as text: the charset the server names, else UTF-8 (a BOM is dropped)."""
     found = _CHARSET.search(content_type)
-    encoding = found.group(1) if found else "utf-8-sig"
+    encoding = found.group(1) if found else "UTF-8"
     try:
         return body.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
     except (LookupError, UnicodeDecodeError) as e:
@@ -38,7 +38,7 @@ def decode(body: bytes, content_type: str = "") -> str:
 
 def detect(text: str, content_type: str = "") -> str:
     """`ics` or `indico` from what the text is; NotACalendar for anything else."""
-    head = text.lstrip()[:200]
+    head = text.lstrip("\ufeff \t\r\n")[:200]
     if head.upper().startswith("BEGIN:VCALENDAR"):
         return "ics"
     if head.startswith("{") and looks_like_indico(text):

@@ -35,7 +35,7 @@ from bot.reminders.dispatch import worker_name
 from bot.settings import Settings
 from bot.sources.fetch import Fetched, FetchError, fetch
 from bot.sources.read import Calendar, NotACalendar, read_calendar
-from bot.sources.terms import backoff
+from bot.sources.terms import backoff, citation
 from storage import sources
 from storage.models import CalendarSource, Meeting, SyncStatus
 
@@ -226,7 +226,7 @@ def _apply(
                         known.name)  # fmt: skip
             return SyncReport(known.name, "busy", error="lease lost to another process")
         result = meetings.sync_source(
-            session, source_id=known.id, source_name=known.name, items=calendar.meetings,
+            session, source_id=known.id, cited_as=citation(known.name), items=calendar.meetings,
             now=now, complete=not calendar.errors,
         )  # fmt: skip
         report.counts, report.notices = result.counts(), result.notices

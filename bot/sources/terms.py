@@ -40,6 +40,11 @@ def default_name(url: str) -> str:
     return slugify(host)[:90]
 
 
+def citation(name: str) -> str:
+    """How answers cite a synced meeting's source: "Ozone calendar", "ipos calendar"."""
+    return name if "calendar" in name.lower() else f"{name} calendar"
+
+
 def backoff(failures: int, *, interval: int, first: float) -> timedelta:
     """The wait before retrying after `failures` failures in a row: `first`, doubling, never
     longer than the source's own interval (but at least `first`)."""

@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from bot import sources as calendar_sources
 from bot.runtime import Runtime
@@ -89,15 +88,15 @@ def list_sources(as_json: JsonOpt = False, now: NowOpt = None) -> None:
     if not rows:
         out.print("No calendar sources yet: `secbot sources add URL`.")
         return
-    table = Table(show_lines=True)
-    for column in ("name", "url", "state", "meetings", "validators"):
-        table.add_column(column, overflow="fold")
     for s in rows:
-        validators = "\n".join(v for v in (s.etag, s.last_modified) if v) or "—"
         meetings, cancelled = stored[s.id]
-        kept = f"{meetings}" + (f" ({cancelled} cancelled)" if cancelled else "")
-        table.add_row(s.name, s.url, terms.state_line(s, rt.clock.now()), kept, validators)
-    out.print(table)
+        kept = f"{meetings} meeting(s)" + (f", {cancelled} cancelled" if cancelled else "")
+        out.print(f"[bold]{s.name}[/bold]  {s.url}", highlight=False, soft_wrap=True)
+        out.print(f"  {terms.state_line(s, rt.clock.now())}", highlight=False, soft_wrap=True)
+        validators = ", ".join(f"{k} {v}" for k, v in (("ETag", s.etag),
+                               ("Last-Modified", s.last_modified)) if v)  # fmt: skip
+        out.print(f"  {kept}" + (f" · {validators}" if validators else ""), highlight=False,
+                  soft_wrap=True)  # fmt: skip
 
 
 @sources_app.command("sync")

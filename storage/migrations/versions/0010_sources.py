@@ -49,22 +49,17 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f('ix_calendar_source_next_attempt_at'), ['next_attempt_at'], unique=False
         )
-    # SQLite: a plain ADD COLUMN with its REFERENCES inline (batch mode would copy the meeting
-    # table, and dropping the old copy would cascade to its deadlines and words)
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('ALTER TABLE meeting ADD COLUMN source_id INTEGER '
-                   'REFERENCES calendar_source (id) ON DELETE SET NULL')
-    else:
-        op.add_column('meeting', sa.Column('source_id', sa.Integer(), nullable=True))
-        op.create_foreign_key('fk_meeting_source_id', 'meeting', 'calendar_source',
-                              ['source_id'], ['id'], ondelete='SET NULL')
+    # a plain column, no foreign key (removing a source clears it, storage.sources): on SQLite
+    # a foreign key would need batch mode, which copies the meeting table, and dropping the
+    # old copy would cascade to its deadlines and words
+    op.add_column('meeting', sa.Column('source_id', sa.Integer(), nullable=True))
     op.create_index('ix_meeting_source_id', 'meeting', ['source_id'], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('ix_meeting_source_id', table_name='meeting')
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.drop_column('source_id')
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+ too): no copy of the meeting table
+    op.execute('ALTER TABLE meeting DROP COLUMN source_id')
     with op.batch_alter_table('calendar_source', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_source_next_attempt_at'))
     op.drop_table('calendar_source')
