@@ -160,6 +160,7 @@ class SyncResult:
     cancelled: list[str] = field(default_factory=list)  # vanished from the source
     elsewhere: list[str] = field(default_factory=list)  # UIDs another source brought first
     changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # of the new, updated and cancelled
     notices: int = 0  # chat notices queued to followers of meetings that moved
 
     def counts(self) -> dict[str, int]:
@@ -179,45 +180,54 @@ def sync_source(
     """Bring a calendar source's meetings in line with its events (`items`), matched by UID.
 
     New events are added, changed ones updated (SEQUENCE + 1), and each meeting remembers the
-    source (`source_id`, and `cited_as` as its source document, which answers cite). When `complete`
-    (every event of the source was read), a meeting of this source whose event is gone is
+    source (`source_id`; `cited_as` is its source document, which answers cite). When
+    `complete` (every event of the source was read), a meeting of this source whose event is gone is
     cancelled, never deleted, unless it is already over (published calendars drop past
     events). A UID another source brought is left to that source. Then the changed meetings'
     reminders are replanned (invitees' updates and CANCELs queued) and the followers of
     meetings whose dates or place changed are sent a notice.
     """
     result = SyncResult()
-    known = sources.meetings_by_uid(session, uids=[d.uid for d in items if d.uid])
+    by_uid, by_id = sources.stored_meetings(
+        session, uids=[d.uid or "" for d in items], ids=[d.id or "" for d in items]
+    )
     seen: set[str] = set()
+    fresh: list[Meeting] = []
     moved: list[Meeting] = []
-    for data in items:
-        assert data.uid is not None
-        seen.add(data.uid)
-        other = known.get(data.uid)
-        if other is not None and other.source_id not in (None, source_id):
-            result.elsewhere.append(other.id)
-            continue
-        cited = data.model_copy(update={"source": Source(document=cited_as[:200])})
-        meeting, outcome = repo.upsert_meeting(session, data=cited, now=now)
-        if meeting.source_id != source_id:
-            meeting.source_id = source_id
-        getattr(result, outcome).append(meeting.id)
-        if outcome == "updated":
-            result.changes[meeting.id] = _changed_fields(meeting)
-            if changes.moved(meeting):
-                moved.append(meeting)
+    with session.no_autoflush:  # one flush for the calendar, not one per event
+        for data in items:
+            assert data.uid is not None and data.id is not None
+            seen.add(data.uid)
+            stored = by_uid.get(data.uid) or by_id.get(data.id)
+            if stored is not None and stored.source_id not in (None, source_id):
+                result.elsewhere.append(stored.id)
+                continue
+            cited = data.model_copy(update={"source": Source(document=cited_as[:200])})
+            meeting, outcome = repo.save_meeting(session, data=cited, now=now, existing=stored)
+            if meeting.source_id != source_id:
+                meeting.source_id = source_id
+            getattr(result, outcome).append(meeting.id)
+            if outcome != "unchanged":
+                result.titles[meeting.id] = meeting.title
+            if outcome == "new":
+                fresh.append(meeting)
+            elif outcome == "updated":
+                result.changes[meeting.id] = _changed_fields(meeting)
+                if changes.moved(meeting):
+                    moved.append(meeting)
     if complete:
         today = now.date()
         for m in sources.source_meetings(session, source_id=source_id):
             ended = m.end_date is not None and m.end_date < today
             if m.uid not in seen and m.status != Status.cancelled and not ended:
                 result.changes[m.id] = {"status": (m.status, Status.cancelled.value)}
+                result.titles[m.id] = m.title
                 repo.cancel_meeting(session, meeting_id=m.id, now=now)
                 result.cancelled.append(m.id)
     session.flush()
-    reminders.replan_meetings(
-        session, meeting_ids=result.new + result.updated + result.cancelled, now=now
-    )
+    covered = changes.rule_matcher(session)  # a new meeting no rule covers has nothing owed
+    planned = [m.id for m in fresh if covered(m)] + result.updated + result.cancelled
+    reminders.replan_meetings(session, meeting_ids=planned, now=now)
     for meeting in moved:
         result.notices += changes.tell_followers(session, meeting=meeting, now=now)
     return result

@@ -7,6 +7,7 @@ carries the meeting's SEQUENCE). E-mail invitees get theirs as an iMIP update an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import inspect
@@ -14,7 +15,15 @@ from sqlmodel import Session, col, select
 
 from bot.reminders.ledger import _rule_matches, _rules_for, queue_notice
 from storage import subscriptions as subs
-from storage.models import Delivery, DeliveryKind, DeliveryState, Meeting, RuleScope, Status
+from storage.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryState,
+    Meeting,
+    ReminderRule,
+    RuleScope,
+    Status,
+)
 
 # the facts whose change is worth a message: when and where
 WHEN_AND_WHERE = (
@@ -30,6 +39,13 @@ def moved(meeting: Meeting) -> bool:
     if state.pending or state.transient:
         return False  # a new meeting: nobody followed it yet
     return any(state.attrs[name].history.has_changes() for name in WHEN_AND_WHERE)
+
+
+def rule_matcher(session: Session) -> Callable[[Meeting], bool]:
+    """Whether any active reminder rule covers a meeting, from the rules read once: a new
+    meeting no rule covers has nothing to plan (nobody can have been invited to it yet)."""
+    rules = list(session.exec(select(ReminderRule).where(col(ReminderRule.active))))
+    return lambda meeting: any(_rule_matches(r, meeting) for r in rules)
 
 
 def followers(session: Session, meeting: Meeting) -> set[str]:

@@ -37,7 +37,7 @@ from bot.sources.fetch import Fetched, FetchError, fetch
 from bot.sources.read import Calendar, NotACalendar, read_calendar
 from bot.sources.terms import backoff, citation
 from storage import sources
-from storage.models import CalendarSource, Meeting, SyncStatus
+from storage.models import CalendarSource, SyncStatus
 
 log = logging.getLogger("secbot.sources")
 SHOWN_ERRORS = 5  # per-event problems kept on the source row
@@ -147,7 +147,12 @@ def sync(
                 )
         except (FetchError, NotACalendar) as e:
             return _failed(engine, known, now, worker, str(e), policy, dry_run)
-        return _apply(engine, known, now, worker, fetched, digest, calendar, dry_run)
+        try:
+            return _apply(engine, known, now, worker, fetched, digest, calendar, dry_run)
+        except Exception as e:  # a bug or a database error: rolled back, recorded, retried
+            log.exception("calendar source %r could not be applied", known.name)
+            error = f"could not apply the calendar: {e.__class__.__name__}: {e}"
+            return _failed(engine, known, now, worker, error[:500], policy, dry_run)
     finally:
         if not dry_run:
             sources.release(engine, source_id=source_id, worker=worker)
@@ -230,7 +235,7 @@ def _apply(
             now=now, complete=not calendar.errors,
         )  # fmt: skip
         report.counts, report.notices = result.counts(), result.notices
-        report.changes = _changes(session, result)
+        report.changes = _changes(result)
         if dry_run:
             session.rollback()
             return report
@@ -261,15 +266,14 @@ def _bad_events(errors: list[str]) -> str | None:
     return f"{len(errors)} event(s) could not be read and were left as they were: {shown}{more}"
 
 
-def _changes(session: Session, result: meetings.SyncResult) -> list[dict[str, Any]]:
+def _changes(result: meetings.SyncResult) -> list[dict[str, Any]]:
     """What changed, meeting by meeting, for `--dry-run` and `--json`."""
     out: list[dict[str, Any]] = []
     for kind in ("new", "updated", "cancelled"):
         for meeting_id in getattr(result, kind):
-            meeting = session.get(Meeting, meeting_id)
             fields = result.changes.get(meeting_id, {})
             out.append({
-                "id": meeting_id, "title": meeting.title if meeting else None, "change": kind,
+                "id": meeting_id, "title": result.titles.get(meeting_id), "change": kind,
                 "fields": {k: [_plain(a), _plain(b)] for k, (a, b) in fields.items()},
             })  # fmt: skip
     return out
