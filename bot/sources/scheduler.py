@@ -29,6 +29,8 @@ class SourceScheduler:
 
     async def start(self) -> None:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # httpx logs every request's URL at INFO: a published calendar's URL is often its secret
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self.scheduler.start()
         self.scheduler.add_job(
             self.tick, IntervalTrigger(seconds=self.check_interval), id="sources",
