@@ -89,12 +89,6 @@ def due_sources(session: Session, *, now: datetime) -> list[int]:
     return [i for i in session.exec(query.order_by(col(CalendarSource.next_attempt_at))) if i]
 
 
-def next_attempt(session: Session) -> datetime | None:
-    """When the next source falls due (None without sources)."""
-    query = select(CalendarSource.next_attempt_at).order_by(col(CalendarSource.next_attempt_at))
-    return session.exec(query.limit(1)).first()
-
-
 def _unclaimed(now: datetime) -> ColumnElement[bool]:
     return or_(col(CalendarSource.claimed_until).is_(None), col(CalendarSource.claimed_until) < now)
 

@@ -172,7 +172,15 @@ def _send_notices(rt: Runtime, meeting_ids: list[str]) -> None:
     from handlers.notifiers import build_notifiers
     from storage.models import Delivery
 
-    only = col(Delivery.meeting_id).in_(meeting_ids) & col(Delivery.kind).in_(NOTICE_KINDS)
+    # channels this process can reach; the others' rows are left to `secbot serve`
+    reachable = ["email", "log"]
+    reachable += ["slack"] if rt.settings.slack_bot_token else []
+    reachable += ["teams"] if rt.settings.teams_client_id else []
+    only = (
+        col(Delivery.meeting_id).in_(meeting_ids)
+        & col(Delivery.kind).in_(NOTICE_KINDS)
+        & col(Delivery.channel).in_(reachable)
+    )
     sending = run_once(rt.engine, build_notifiers(rt), clock=rt.clock,
                        policy=Policy.from_settings(rt.settings), only=only)  # fmt: skip
     report = asyncio.run(sending)

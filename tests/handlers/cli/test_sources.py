@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from bot.settings import get_settings
 from handlers.cli.app import app
 from tests.calendar_server import Publisher, publisher
 from tests.paths import DATA
+from tests.servers import Mailbox, smtp_sink
 
 runner = CliRunner()
 NOW = ["--now", "2015-12-15"]
@@ -42,7 +44,16 @@ def meetings() -> list[dict[str, Any]]:
     return list(js("meetings", "list")["meetings"])
 
 
-def test_add_list_sync_and_remove_an_outlook_calendar(pub: Publisher) -> None:
+@pytest.fixture
+def mailbox(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    with smtp_sink() as (box, port):
+        monkeypatch.setenv("SECBOT_SMTP_PORT", str(port))
+        get_settings.cache_clear()
+        yield box
+    get_settings.cache_clear()
+
+
+def test_add_list_sync_and_remove_an_outlook_calendar(pub: Publisher, mailbox: Mailbox) -> None:
     body = OUTLOOK.read_text()
     pub.publish(body)
     seeded = len(meetings())
@@ -64,6 +75,11 @@ def test_add_list_sync_and_remove_an_outlook_calendar(pub: Publisher) -> None:
         "Technical working group on inventories", "Workshop on reporting",
     ]  # fmt: skip
 
+    # an invitee, and a Slack channel following the meeting (no Slack token in this shell)
+    [inventories] = [m for m in synced if m["title"].startswith("Technical working group")]
+    assert secbot("invite", inventories["id"], "--to", "ana@example.org")[0] == 0
+    js("reminders", "add", "--channel", "slack:C0FOLLOW", "--meeting", inventories["id"])
+
     # the calendar changes: --dry-run shows it and writes nothing
     moved = body.replace("DTSTART;VALUE=DATE:20160307", "DTSTART;VALUE=DATE:20160314")
     moved = moved.replace("DTEND;VALUE=DATE:20160311", "DTEND;VALUE=DATE:20160318")
@@ -78,9 +94,18 @@ def test_add_list_sync_and_remove_an_outlook_calendar(pub: Publisher) -> None:
     code, stdout, _ = secbot("sources", "sync", "Ozone calendar", "--dry-run")
     assert code == 0 and "would change" in stdout and "2016-03-07 → 2016-03-14" in stdout
 
-    code, stdout, _ = secbot("sources", "sync")
+    code, stdout, stderr = secbot("sources", "sync")
     assert code == 0 and "synced" in stdout and "1 updated" in stdout
     assert any(m["start"] == "2016-03-14" for m in meetings())
+    # the invitee's update went out at once; the channel's notice waits for `secbot serve`
+    assert "notices: 1 sent" in stderr
+    (_, first), (rcpt, update) = mailbox.messages
+    assert str(first["Subject"]).startswith("Invitation: ")
+    assert rcpt == ["ana@example.org"] and str(update["Subject"]).startswith("Updated: ")
+    waiting = js("reminders", "list")["deliveries"]
+    assert [(d["kind"], d["recipient"], d["state"]) for d in waiting if d["kind"] == "update"] == [
+        ("update", "slack:C0FOLLOW", "pending")
+    ]
     code, stdout, _ = secbot("sources", "sync")
     assert code == 0 and "unchanged" in stdout and pub.statuses()[-1] == "304"
 
