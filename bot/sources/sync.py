@@ -196,12 +196,18 @@ def _failed(
 
 
 def _record(engine: Engine, source_id: int, worker: str, **values: Any) -> None:
-    """Write the outcome on the source row, if this worker still holds its lease."""
+    """Write the outcome on the source row and give the lease back, if this worker still
+    holds it."""
     with Session(engine) as session:
         session.execute(
             update(CalendarSource)
             .where(col(CalendarSource.id) == source_id, col(CalendarSource.claimed_by) == worker)
-            .values(updated_at=values.get("last_attempt_at"), **values)
+            .values(
+                updated_at=values.get("last_attempt_at"),
+                claimed_by=None,
+                claimed_until=None,
+                **values,
+            )
             .execution_options(synchronize_session=False)
         )
         session.commit()
