@@ -9,16 +9,26 @@ CLI at once, sends them). Callers own the session and its transaction; bad input
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from bot import reminders
-from storage import merge, repo
-from storage.models import DeadlineData, Meeting, MeetingData, Precision, meeting_data
+from bot.reminders import changes
+from storage import merge, repo, sources
+from storage.models import (
+    DeadlineData,
+    Meeting,
+    MeetingData,
+    Precision,
+    Source,
+    Status,
+    meeting_data,
+)
 
 # A new city brings its own country, region and time zone unless they are given too.
 FOLLOW_CITY = ("country", "region", "timezone")
@@ -137,6 +147,105 @@ def import_found(
             )  # fmt: skip
     reminders.replan_meetings(session, meeting_ids=stored_ids.values(), now=now)
     return FoundImport(saved, stored_ids)
+
+
+@dataclass
+class SyncResult:
+    """What syncing a calendar source did: meeting ids by outcome, and for each meeting that
+    changed, its fields as (before, after)."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)  # vanished from the source
+    elsewhere: list[str] = field(default_factory=list)  # UIDs another source brought first
+    changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # of the new, updated and cancelled
+    notices: int = 0  # chat notices queued to followers of meetings that moved
+
+    def counts(self) -> dict[str, int]:
+        keys = ("new", "updated", "unchanged", "cancelled", "elsewhere")
+        return {k: len(getattr(self, k)) for k in keys}
+
+
+def sync_source(
+    session: Session,
+    *,
+    source_id: int,
+    cited_as: str,
+    items: Sequence[MeetingData],
+    now: datetime,
+    complete: bool = True,
+) -> SyncResult:
+    """Bring a calendar source's meetings in line with its events (`items`), matched by UID.
+
+    New events are added, changed ones updated (SEQUENCE + 1), and each meeting remembers the
+    source (`source_id`; `cited_as` is its source document, which answers cite). When
+    `complete` (every event of the source was read), a meeting of this source whose event is gone is
+    cancelled, never deleted, unless it is already over (published calendars drop past
+    events). A UID another source brought is left to that source. Then the changed meetings'
+    reminders are replanned (invitees' updates and CANCELs queued) and the followers of
+    meetings whose dates or place changed are sent a notice.
+    """
+    result = SyncResult()
+    by_uid, by_id = sources.stored_meetings(
+        session, uids=[d.uid or "" for d in items], ids=[d.id or "" for d in items]
+    )
+    seen: set[str] = set()
+    fresh: list[Meeting] = []
+    moved: list[Meeting] = []
+    with session.no_autoflush:  # one flush for the calendar, not one per event
+        for data in items:
+            assert data.uid is not None and data.id is not None
+            seen.add(data.uid)
+            stored = by_uid.get(data.uid) or by_id.get(data.id)
+            if stored is not None and stored.source_id not in (None, source_id):
+                result.elsewhere.append(stored.id)
+                continue
+            cited = data.model_copy(update={"source": Source(document=cited_as[:200])})
+            meeting, outcome = repo.save_meeting(session, data=cited, now=now, existing=stored)
+            if meeting.source_id != source_id:
+                meeting.source_id = source_id
+            getattr(result, outcome).append(meeting.id)
+            if outcome != "unchanged":
+                result.titles[meeting.id] = meeting.title
+            if outcome == "new":
+                fresh.append(meeting)
+            elif outcome == "updated":
+                result.changes[meeting.id] = _changed_fields(meeting)
+                if changes.moved(meeting):
+                    moved.append(meeting)
+    if complete:
+        today = now.date()
+        for m in sources.source_meetings(session, source_id=source_id):
+            ended = m.end_date is not None and m.end_date < today
+            if m.uid not in seen and m.status != Status.cancelled and not ended:
+                result.changes[m.id] = {"status": (m.status, Status.cancelled.value)}
+                result.titles[m.id] = m.title
+                repo.cancel_meeting(session, meeting_id=m.id, now=now)
+                result.cancelled.append(m.id)
+    session.flush()
+    covered = changes.rule_matcher(session)  # a new meeting no rule covers has nothing owed
+    planned = [m.id for m in fresh if covered(m)] + result.updated + result.cancelled
+    reminders.replan_meetings(session, meeting_ids=planned, now=now)
+    for meeting in moved:
+        result.notices += changes.tell_followers(session, meeting=meeting, now=now)
+    return result
+
+
+# bookkeeping columns, not facts about the meeting
+_NOT_FACTS = frozenset({"id", "uid", "sequence", "created_at", "updated_at", "source_id"})
+
+
+def _changed_fields(meeting: Meeting) -> dict[str, tuple[Any, Any]]:
+    """The facts this session changed on a stored meeting, as (before, after); read before
+    the flush, while SQLAlchemy holds each attribute's history."""
+    found: dict[str, tuple[Any, Any]] = {}
+    for attr in inspect(meeting).attrs:
+        if attr.key not in _NOT_FACTS and attr.history.has_changes():
+            deleted = attr.history.deleted
+            found[attr.key] = (deleted[0] if deleted else None, attr.value)
+    return found
 
 
 def _save(session: Session, data: MeetingData, now: datetime) -> Saved:

@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     reminders_grace_notice: float = Field(default=168.0, ge=0)  # hours, invites/updates/CANCEL
     deadline_rules_file: Path | None = None  # default: bot/deadline_rules.yaml
 
+    # --- calendar sources (bot.sources): followed calendars, synced inside `secbot serve` ---
+    sources_enabled: bool = True  # sync due sources in `secbot serve`
+    sources_check_interval: float = Field(default=60.0, gt=0)  # seconds between looks
+    sources_timeout: float = Field(default=30.0, gt=0)  # seconds a fetch may take
+    sources_max_bytes: int = Field(default=50_000_000, ge=1000)  # largest calendar read
+    sources_backoff: float = Field(default=60.0, gt=0)  # first retry after a failure (s)
+    sources_lease: float = Field(default=900.0, gt=0)  # seconds a sync may hold its source
+
     @field_validator("deadline_rules_file", mode="before")
     @classmethod
     def _empty_is_default(cls, v: object) -> object:

@@ -111,7 +111,15 @@ def upsert_meeting(session: Session, *, data: MeetingData, now: datetime) -> tup
 
     Every real change raises the iCalendar SEQUENCE by one.
     """
-    meeting = _existing(session, data)
+    return save_meeting(session, data=data, now=now, existing=_existing(session, data))
+
+
+def save_meeting(
+    session: Session, *, data: MeetingData, now: datetime, existing: Meeting | None
+) -> tuple[Meeting, str]:
+    """`upsert_meeting` for a caller that has looked the meeting up already (`existing`, or
+    None for a new one): bulk syncs read their meetings in a few queries, not two per row."""
+    meeting = existing
     if meeting is None:
         assert data.id is not None and data.uid is not None
         meeting = Meeting(

@@ -16,6 +16,7 @@ from bot import meetings
 from handlers.cli import ask as cli_ask
 from handlers.cli import feeds as cli_feeds
 from handlers.cli import reminders as cli_reminders
+from handlers.cli import sources as cli_sources
 from handlers.cli.common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
 from handlers.cli.prose import import_prose
 from handlers.cli.slack import slack_app
@@ -427,6 +428,7 @@ app.command("chat")(cli_ask.chat)
 app.add_typer(slack_app, name="slack")
 
 cli_reminders.register(app)
+cli_sources.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,5 +1,5 @@
 """The one ASGI app: health, meetings JSON, Slack, Teams, calendar feeds, and the reminder
-scheduler in its lifespan."""
+and calendar-source schedulers in its lifespan."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.sources.scheduler import start_sources
 from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
 from handlers.slack.app import slack_lifespan
@@ -33,10 +34,12 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
         app.state.runtime = rt
         stop_reminders = await start_reminders(rt, build_notifiers(rt))
+        stop_sources = await start_sources(rt)
         try:
             async with slack_lifespan(app, rt):
                 yield
         finally:
+            await stop_sources()
             await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)

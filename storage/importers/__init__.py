@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from storage.models import MeetingData
 
-FORMATS = ("yaml", "json", "csv", "ics", "txt", "docx", "pdf")
+FORMATS = ("yaml", "json", "csv", "ics", "indico", "txt", "docx", "pdf")
 PROSE_FORMATS = ("txt", "docx", "pdf")  # read by storage.importers.prose
 _EXTENSIONS = {
     ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics",
@@ -56,6 +56,8 @@ def _reader(fmt: str) -> Callable[[str], Iterable[Row]]:
         from storage.importers.structured import read_rows
     elif fmt == "csv":
         from storage.importers.csv import read_rows
+    elif fmt == "indico":  # Indico's JSON export API
+        from storage.importers.indico import read_rows
     else:
         from storage.importers.ics import read_rows
     return read_rows
@@ -73,6 +75,10 @@ def describe(error: ValidationError) -> str:
 def read_text(text: str, *, fmt: str, name: str) -> ReadResult:
     result = ReadResult()
     seen: dict[str, int] = {}
+    if fmt == "json":
+        from storage.importers.indico import looks_like_indico
+
+        fmt = "indico" if looks_like_indico(text) else fmt
     try:
         rows = list(_reader(fmt)(text))
     except ImportFormatError as e:

@@ -37,6 +37,7 @@ from storage.models.reminders import (
     delivery_json,
     rule_json,
 )
+from storage.models.sources import CalendarSource, SyncStatus, source_json
 from storage.models.types import MONTH, SLUG, UTCDateTime, slugify, utcnow_from
 from storage.models.words import WORD_SOURCES, MeetingWord, write_words
 
@@ -46,6 +47,7 @@ __all__ = [
     "SLUG",
     "WORD_SOURCES",
     "AgentState",
+    "CalendarSource",
     "Deadline",
     "DeadlineData",
     "DeadlineKind",
@@ -68,6 +70,7 @@ __all__ = [
     "Source",
     "Status",
     "Subscription",
+    "SyncStatus",
     "TargetKind",
     "TeamsConversation",
     "UTCDateTime",
@@ -79,6 +82,7 @@ __all__ = [
     "meeting_json",
     "rule_json",
     "slugify",
+    "source_json",
     "table_values",
     "utcnow_from",
     "write_words",

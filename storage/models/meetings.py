@@ -267,6 +267,10 @@ class Meeting(SQLModel, table=True):
     description: str | None = None
     source_document: str | None = SQLField(default=None, max_length=200)
     source_paragraph: str | None = SQLField(default=None, max_length=40)
+    # the calendar source that brought it (calendar_source.id; storage.sources clears it when
+    # the source is removed): synced from there, cancelled when it vanishes; set by the sync,
+    # never by MeetingData
+    source_id: int | None = SQLField(default=None, index=True)
     uid: str = SQLField(max_length=200)
     sequence: int = 0
     created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))

@@ -6,7 +6,7 @@ from typing import Any
 
 
 def register_all(app: Any) -> None:
-    from handlers.slack.listeners import actions, commands, events, views
+    from handlers.slack.listeners import actions, commands, events, sources, views
 
-    for kind in (events, commands, actions, views):
+    for kind in (events, commands, actions, views, sources):
         kind.register(app)

@@ -11,6 +11,8 @@ from sqlmodel import Session
 from handlers.slack.blocks import answer_message, home_view
 from handlers.slack.deps import SlackDeps, deps_of, from_a_bot, log, question_text
 from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
+from handlers.slack.sources import home_blocks as sources_blocks
+from storage.sources import list_sources
 
 UPCOMING_ON_HOME = 5
 
@@ -101,16 +103,18 @@ async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate:
     viewer = await deps.viewer(client, user, admin_controls=True)
     upcoming = await deps.upcoming(tz=viewer.timezone, limit=UPCOMING_ON_HOME)
 
-    def personal() -> tuple[list[str], list[str], str]:
+    def personal() -> tuple[list[str], list[str], str, list[dict[str, Any]]]:
         with Session(deps.engine) as session:
             key = f"slack:{user}"
+            followed = list_sources(session) if viewer.is_admin else []
             return (
                 my_reminders(session, user_key=key),
                 my_subscriptions(session, user_key=key),
                 private_feed_status(session, user_key=key),
+                sources_blocks(followed, deps.now()) if viewer.is_admin else [],
             )
 
-    reminders, subscriptions, private_feed = await asyncio.to_thread(personal)
+    reminders, subscriptions, private_feed, admin_sources = await asyncio.to_thread(personal)
     view = home_view(
         viewer=viewer,
         upcoming=upcoming.meetings,
@@ -118,6 +122,7 @@ async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate:
         subscriptions=subscriptions,
         private_feed=private_feed,
     )
+    view["blocks"].extend(admin_sources)  # the App Home takes 100 blocks
     try:
         await client.views_publish(user_id=user, view=view)
     except Exception as e:
