@@ -24,8 +24,10 @@ from sqlmodel import Session
 from bot import memory
 from bot.ask.compose import compose, topic_of
 from bot.ask.followups import follow_up
+from bot.ask.resolve import meeting_by_id
 from bot.ask.understand import understand
 from bot.ask.vocabulary import vocabulary
+from bot.calendar import adding
 from bot.calendar import chat as feeds_chat
 from bot.conversation import (
     COMMAND_HANDLERS,
@@ -36,7 +38,7 @@ from bot.conversation import (
     asker_today,
 )
 from bot.reminders import chat as reminders_chat
-from bot.reminders import profiles
+from bot.reminders import dated, digest_chat, personal, profiles
 from bot.runtime import Runtime
 
 log = logging.getLogger("bot.answer")
@@ -52,7 +54,15 @@ class AnswerFn(Protocol):
 
 def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
     """The chat commands tried before question answering, built-in ones first."""
-    return [reminders_chat.handle, feeds_chat.handle, *COMMAND_HANDLERS]
+    return [
+        reminders_chat.handle,
+        dated.handle,
+        digest_chat.handle,
+        personal.handle,
+        adding.handle,
+        feeds_chat.handle,
+        *COMMAND_HANDLERS,
+    ]
 
 
 def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
@@ -105,6 +115,9 @@ def _answer_question(
         vocab = vocabulary(session, runtime.engine)
         query = understand(text, vocab=vocab, today=today)
         query = follow_up(query, meeting_ids=remembered.meeting_ids, topic=remembered.topic)
+        named = meeting_by_id(session, query.folded)
+        if named is not None:
+            query = replace(query, meeting_ids=[named.id], intent="describe", terms=[])
         reply = compose(query, session=session)
     result = Answer(
         question=query.text,

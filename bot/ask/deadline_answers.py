@@ -149,7 +149,11 @@ def _none(q: Query, session: Session, meetings: list[Meeting] | None) -> Reply:
         return Reply(q.intent, text + ".", [m])
     if q.span:
         were = q.span.end is not None and q.span.end < q.today
-        text = f"{no}No {what}s {'were' if were else 'are'} due{wording.span_scope(q)}."
+        verb = "was" if were else "is"
+        nothing = (
+            f"no {what}s {'were' if were else 'are'}" if q.deadline_kinds else f"nothing {verb}"
+        )
+        text = f"{no}{nothing[0].upper()}{nothing[1:]} due{wording.span_scope(q)}."
     elif q.selector == "last":
         text = f"{no}No {what} has passed yet."
     else:

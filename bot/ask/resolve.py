@@ -16,6 +16,16 @@ from bot.ask.words import STOPWORDS
 from storage import places
 from storage.models import Meeting
 
+BY_ID = re.compile(
+    r"^(?:tell me (?:more )?about|show(?: me)?|about|what is)\s+([a-z0-9]+(?:-[a-z0-9]+)+)\W*$"
+)
+
+
+def meeting_by_id(session: Session, folded: str) -> Meeting | None:
+    """ "tell me about africa-regional-2016" (what a suggestion's button asks): that meeting."""
+    m = BY_ID.match(folded)
+    return session.get(Meeting, m.group(1)) if m else None
+
 
 def meeting_named(session: Session, engine: Engine, phrase: str, *, today: date) -> Meeting | None:
     """The best meeting for `phrase`, or None when it names nothing the store has (an unknown

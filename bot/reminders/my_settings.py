@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot import reminders
 from bot.conversation import Answer, Asker
+from bot.reminders import digests, personal
 from bot.reminders.chat_terms import (
     days_text,
     default_offsets,
@@ -99,9 +100,20 @@ def show_settings(
         "secretariat's; say “set my default reminders to 1 day and 1 week before” to change)."
     )
     rules = [r for r in reminders.list_rules(session, subscriber=who) if r.active]
-    listed = (
-        "Your reminders:\n" + "\n".join(_rule_line(session, r) for r in rules)
-        if rules
-        else "You have no reminders set."
-    )
-    return reply(text, now, "reminder_settings", f"{zone}\n{defaults}\n{listed}")
+    notes = personal.lines(session, subscriber=who, now=now)
+    agendas = [
+        f"• {d.period} agenda, {digests.describe(d)}"
+        for d in digests.list_digests(session, subscriber=who)
+    ]
+    parts = [zone, defaults]
+    if rules:
+        parts.append("Your reminders:\n" + "\n".join(_rule_line(session, r) for r in rules))
+    if notes:
+        parts.append(
+            "Your personal reminders (“cancel reminder N” drops one):\n" + "\n".join(notes)
+        )
+    if agendas:
+        parts.append("Your agendas:\n" + "\n".join(agendas))
+    if not (rules or notes or agendas):
+        parts.append("You have no reminders set.")
+    return reply(text, now, "reminder_settings", "\n".join(parts))
