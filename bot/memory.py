@@ -16,7 +16,7 @@ from bot.conversation import Answer
 from storage import conversations, db
 
 # intents whose answers say nothing about meetings: they leave the memory as it was
-FORGETTABLE = {"help", "greeting", "thanks", "unknown", "error"}
+FORGETTABLE = {"help", "greeting", "thanks", "unknown", "error", "unclear"}
 # a command's object that points back: "remind me 3 days before it", "add it to my calendar"
 POINTS_BACK = re.compile(
     r"\b(?P<verb>before|about|of|for|after|add|follow|from|to)\s+"

@@ -29,6 +29,12 @@ def compose(q: Query, *, session: Session) -> Reply:
         return Reply("help", HELP_TEXT)
     if q.intent == "thanks":
         return Reply("thanks", "You're welcome! Ask me any time about meetings.")
+    if q.refers_back and not q.meeting_ids and not q.span:
+        return Reply(
+            "unclear",
+            "Which meeting do you mean? I don't remember one from this conversation: name it, "
+            "e.g. “who funds the next regional meeting?”.",
+        )
     if q.deadlines:
         return deadline_answers.answer(q, session)
     if q.unknown_names and not q.meeting_ids:

@@ -136,3 +136,15 @@ def affinity(asked: set[str], m: Meeting) -> float:
     region_words = named & _region_words()
     penalty = 0.5 * len(region_words - asked) if region_words & asked else 0.0
     return len(asked & named) - penalty
+
+
+def by_title_words(q: Query, session: Session, *, limit: int = 3) -> list[Meeting]:
+    """Meetings whose title has every word of the question (each starting a title word), when
+    reading them as kinds, places or short names found nothing: a meeting added as "Bureau
+    call on INC7 logistics" is found by those words, whatever "call" or "INC7" mean elsewhere."""
+    asked = {w for w in content_words(q.folded) if not w.isdigit()}
+    if len(asked) < 2:
+        return []
+    where = search.MeetingFilter(title_words=tuple(sorted(asked)))
+    found = find(session, timed(q, where), limit=limit)
+    return found or find(session, where, limit=limit)

@@ -28,9 +28,11 @@ ELLIPSIS = re.compile(
 
 def follow_up(q: Query, *, meeting_ids: Sequence[str], topic: Mapping[str, Any]) -> Query:
     """`q` with what it leaves out taken from the conversation's memory."""
+    folded = q.folded
+    if REFERS.search(folded) and not q.names_something:
+        q = replace(q, refers_back=True)
     if not meeting_ids and not topic:
         return q
-    folded = q.folded
     elliptic = ELLIPSIS.match(folded)
     if elliptic:
         own = detect_intent(folded[elliptic.end() :] or "it")

@@ -56,6 +56,7 @@ class Query:
     anchor: str | None = None
     # the meetings a follow-up refers to ("who funds it?"), from the conversation's memory
     meeting_ids: list[str] = field(default_factory=list)
+    refers_back: bool = False  # "who funds it?": a pronoun standing for the meetings asked about
 
     @property
     def has_place(self) -> bool:

@@ -49,7 +49,8 @@ def candidates(q: Query, session: Session) -> list[Meeting]:
         q, session, replace(f, before=q.today), replace(plain, before=q.today),
         newest_first=True, limit=SIDE,
     )  # fmt: skip
-    return list({m.id: m for m in [*future, *past]}.values())
+    found = list({m.id: m for m in [*future, *past]}.values())
+    return found or filters.by_title_words(q, session)
 
 
 def rank(q: Query, found: list[Meeting], fits: dict[str, tuple[float, float]]) -> list[Meeting]:

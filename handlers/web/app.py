@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date
 
 from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.reminders.scheduler import start_reminders
-from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
 from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
 from handlers.slack.app import slack_lifespan
@@ -31,6 +32,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or open_runtime(running=True, prepare=False)
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
+        if runtime is None:  # a fresh clone's `make run`: the seed's calendar, living
+            rt = replace(rt, clock=demo_clock(rt.settings, rt.engine) or rt.clock)
         app.state.runtime = rt
         stop_reminders = await start_reminders(rt, build_notifiers(rt))
         try:
