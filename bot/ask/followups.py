@@ -20,6 +20,11 @@ REFERS = re.compile(
     r"\b(?:it|its|itself|them|they|their|those|these|that one|this one|that meeting"
     r"|this meeting|the same(?: one| meeting)?)\b"
 )
+PLURAL = re.compile(r"\b(?:them|they|their|those|these)\b")
+# "is it possible…": an "it" that stands for nothing
+DUMMY_IT = re.compile(
+    r"\b(?:is|was|would|will) it (?:be )?(?:possible|true|ok|okay|worth|necessary|likely)\b"
+)
 ELLIPSIS = re.compile(
     r"^(?:(?:and|but|also|ok|okay|so|then)\s+)?(?:what|how)\s+about\b\s*"
     r"|^(?:and|also|same for|and also|and for|and what of)\b\s*"
@@ -29,7 +34,8 @@ ELLIPSIS = re.compile(
 def follow_up(q: Query, *, meeting_ids: Sequence[str], topic: Mapping[str, Any]) -> Query:
     """`q` with what it leaves out taken from the conversation's memory."""
     folded = q.folded
-    if REFERS.search(folded) and not q.names_something:
+    refers = bool(REFERS.search(DUMMY_IT.sub(" ", folded))) and not q.plural and not q.span
+    if refers and not q.names_something:
         q = replace(q, refers_back=True)
     if not meeting_ids and not topic:
         return q
@@ -38,9 +44,9 @@ def follow_up(q: Query, *, meeting_ids: Sequence[str], topic: Mapping[str, Any])
         own = detect_intent(folded[elliptic.end() :] or "it")
         if own in ("unknown", "describe") and topic.get("intent"):
             q = _carry_over(q, topic)
-    refers = bool(REFERS.search(folded))
     if (refers or elliptic) and not q.names_something and meeting_ids:
-        q = replace(q, meeting_ids=list(meeting_ids))
+        many = len(meeting_ids) > 1 and bool(PLURAL.search(folded))
+        q = replace(q, meeting_ids=list(meeting_ids), plural=q.plural or many)
         if topic.get("deadlines") and q.intent in ("list", "describe", "unknown", "when"):
             kinds = q.deadline_kinds or list(topic.get("deadline_kinds", []))
             q = replace(q, deadlines=True, deadline_kinds=kinds)

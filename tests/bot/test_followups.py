@@ -102,3 +102,13 @@ def test_secbot_ask_conversation_follows_up_across_processes(cli_env: dict[str, 
     assert funds["suggestions"] == []
     other = run("ask", "--json", "--now", "2015-12-15", "--conversation", "c2", "who funds it?")
     assert [m["id"] for m in other["meetings"]] != ["africa-regional-2016"]
+
+
+def test_they_are_all_the_meetings_last_named(seeded: Engine) -> None:
+    group = Asker(user_id="U0ANA", platform="slack", conversation="slack:C0:1.0")
+    named = ids(ask(seeded, "What regional meetings are coming up?", asker=group).meetings)
+    assert len(named) == 4
+    assert ids(ask(seeded, "who funds them?", asker=group).meetings) == named
+    first = ask(seeded, "which of them comes first?", asker=group)
+    assert ids(first.meetings) == named[:1]
+    assert ask(seeded, "Is it possible to see all meetings?", asker=group).intent == "list"

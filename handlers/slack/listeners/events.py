@@ -113,7 +113,7 @@ async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate:
         with Session(deps.engine) as session:
             key = f"slack:{user}"
             return (
-                my_reminders(session, user_key=key),
+                my_reminders(session, user_key=key, now=deps.now()),
                 my_subscriptions(session, user_key=key),
                 private_feed_status(session, user_key=key),
             )

@@ -10,8 +10,10 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.conversation import Asker
 from bot.runtime import Runtime
 from handlers.slack.blocks import (
     ADD_TO_CALENDAR,
@@ -19,8 +21,9 @@ from handlers.slack.blocks import (
     ADD_TO_OUTLOOK,
     TELL_WHEN_DATED,
 )
+from handlers.slack.home import my_reminders
 from handlers.web.app import create_app
-from tests.bot.ask_helpers import with_deadlines
+from tests.bot.ask_helpers import ask, with_deadlines
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.handlers.slack.test_http import action_ids, slack_settings
@@ -131,3 +134,15 @@ def test_undated_and_past_meetings_offer_what_fits(
     past = [b["action_id"] for b in elements(moscow.params["blocks"], "meeting:bureau-moscow-2015")]
     assert past == [ADD_TO_CALENDAR, ADD_TO_GOOGLE, ADD_TO_OUTLOOK]
     assert json.dumps(moscow.params["blocks"]).count("remind_me") == 0
+
+
+def test_the_app_home_lists_personal_reminders_and_agendas(seeded: Engine, clock: Clock) -> None:
+    ana = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="D0ANA")
+    ask(seeded, "remind me on 10 January at 9:00 to send the invitation letters", asker=ana)
+    ask(seeded, "send me a daily agenda at 8:30", asker=ana)
+    with Session(seeded) as session:
+        lines = my_reminders(session, user_key="slack:U0ANA", now=clock.now())
+    assert lines == [
+        "1: Sunday 10 January 2016 at 09:00 — send the invitation letters",
+        "daily agenda, every day at 08:30 (Europe/Zurich)",
+    ]
