@@ -61,6 +61,7 @@ def keep(
             session, key=key, meeting_ids=ids, topic=topic, now=now,
             keep_for=timedelta(minutes=minutes),
         )  # fmt: skip
+        conversations.prune(session, now=now)  # the expired ones: an index range, often empty
 
 
 def resolve_command(text: str, memory: Memory) -> str:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from bot.conversation import Asker
 from bot.settings import Settings
 from storage import db
+from storage.models import ConversationMemory
 from tests.bot.ask_helpers import ask, deadline_labels, ids, instant, with_deadlines
 from tests.runtimes import runtime_of
 
@@ -83,6 +85,12 @@ def test_memory_survives_a_new_engine_and_expires(database_url: str, clock) -> N
     forgotten = answer("who funds it?", runtime=runtime_of(second, settings=settings),
                        asker=ANA, now=much_later)  # fmt: skip
     assert ids(forgotten.meetings) != ["africa-regional-2016"]
+    ben = Asker(user_id="U0BEN", platform="slack", conversation="slack:D0BEN")
+    answer("When is INC7?", runtime=runtime_of(second, settings=settings), asker=ben,
+           now=much_later)  # fmt: skip
+    with Session(second) as session:  # expired memories are pruned as new ones are kept
+        keys = list(session.exec(select(ConversationMemory.key)))
+    assert keys == ["slack:D0BEN"]
     second.dispose()
 
 
