@@ -2,10 +2,12 @@
 
 Every surface (CLI, Slack, Teams) calls `answer()` and renders the same `Answer`.
 `answer()` first records a Slack or Teams asker's profile zone when it is new or changed
-(bot.reminders.profiles; otherwise one primary-key read), then offers the message to the chat
-commands (reminders, subscriptions and feeds, then `COMMAND_HANDLERS` that other features add),
-then reads it as a question (bot.ask.understand), runs one bounded query against the store
-(storage.search.find_meetings) and words the reply (bot.ask.render_text).
+(bot.reminders.profiles; otherwise one primary-key read) and recalls what the conversation's
+last answer was about (bot.memory), then offers the message to the chat commands (reminders,
+subscriptions and feeds, then `COMMAND_HANDLERS` that other features add; "it" there is the
+remembered meeting), then reads it as a question (bot.ask.understand) and as a follow-up
+(bot.ask.followups), runs bounded queries against the store and words the reply
+(bot.ask.compose). Last, it remembers what this answer was about.
 """
 
 from __future__ import annotations
@@ -19,13 +21,24 @@ from typing import Protocol
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.ask.compose import compose
+from bot import memory
+from bot.ask.compose import compose, topic_of
+from bot.ask.followups import follow_up
+from bot.ask.resolve import meeting_by_id
 from bot.ask.understand import understand
 from bot.ask.vocabulary import vocabulary
+from bot.calendar import adding
 from bot.calendar import chat as feeds_chat
-from bot.conversation import COMMAND_HANDLERS, HELP_TEXT, Answer, Asker, CommandHandler, asker_today
+from bot.conversation import (
+    COMMAND_HANDLERS,
+    SHORT_HELP,
+    Answer,
+    Asker,
+    CommandHandler,
+    asker_today,
+)
 from bot.reminders import chat as reminders_chat
-from bot.reminders import profiles
+from bot.reminders import dated, digest_chat, personal, profiles
 from bot.runtime import Runtime
 
 log = logging.getLogger("bot.answer")
@@ -41,7 +54,15 @@ class AnswerFn(Protocol):
 
 def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
     """The chat commands tried before question answering, built-in ones first."""
-    return [reminders_chat.handle, feeds_chat.handle, *COMMAND_HANDLERS]
+    return [
+        reminders_chat.handle,
+        dated.handle,
+        digest_chat.handle,
+        personal.handle,
+        adding.handle,
+        feeds_chat.handle,
+        *COMMAND_HANDLERS,
+    ]
 
 
 def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
@@ -49,19 +70,32 @@ def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> A
     text = question if isinstance(question, str) else str(question)
     _remember_zone(runtime.engine, asker, now)
     try:
-        for handler in command_handlers():
-            handled = handler(text, runtime=runtime, asker=asker, now=now)
-            if handled is not None:
-                return handled
-        return _answer_question(text, runtime=runtime, asker=asker, now=now)
+        remembered = memory.recall(runtime.engine, asker.conversation, now=now)
+        result = _answer(text, runtime=runtime, asker=asker, now=now, remembered=remembered)
+        memory.keep(
+            runtime.engine, asker.conversation, result, previous=remembered, now=now,
+            minutes=runtime.settings.conversation_minutes,
+        )  # fmt: skip
+        return result
     except Exception:
         log.exception("could not answer %r", text[:200])
         return Answer(
             question=text[:4000],
             now=now,
             intent="error",
-            text="Sorry, I could not work that one out. " + HELP_TEXT,
+            text="Sorry, I could not work that one out. " + SHORT_HELP,
         )
+
+
+def _answer(
+    text: str, *, runtime: Runtime, asker: Asker, now: datetime, remembered: memory.Memory
+) -> Answer:
+    command = memory.resolve_command(text, remembered)
+    for handler in command_handlers():
+        handled = handler(command, runtime=runtime, asker=asker, now=now)
+        if handled is not None:
+            return handled
+    return _answer_question(text, runtime=runtime, asker=asker, now=now, remembered=remembered)
 
 
 def _remember_zone(engine: Engine, asker: Asker, now: datetime) -> None:
@@ -73,11 +107,17 @@ def _remember_zone(engine: Engine, asker: Asker, now: datetime) -> None:
         log.exception("could not record the time zone of %s", asker.key)
 
 
-def _answer_question(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
+def _answer_question(
+    text: str, *, runtime: Runtime, asker: Asker, now: datetime, remembered: memory.Memory
+) -> Answer:
     today = asker_today(now, asker, runtime.settings.default_tz)
     with Session(runtime.engine) as session:
         vocab = vocabulary(session, runtime.engine)
         query = understand(text, vocab=vocab, today=today)
+        query = follow_up(query, meeting_ids=remembered.meeting_ids, topic=remembered.topic)
+        named = meeting_by_id(session, query.folded)
+        if named is not None:
+            query = replace(query, meeting_ids=[named.id], intent="describe", terms=[])
         reply = compose(query, session=session)
     result = Answer(
         question=query.text,
@@ -87,6 +127,9 @@ def _answer_question(text: str, *, runtime: Runtime, asker: Asker, now: datetime
         meetings=reply.meetings,
         deadlines=reply.deadlines,
         total=reply.total,
+        suggestions=reply.suggestions,
+        today=today,
+        topic=topic_of(query),
     )
     if query.truncated:
         result = replace(

@@ -41,6 +41,8 @@ def command_for(data: Mapping[str, Any]) -> str | None:
         return None
     if verb == "calendar":
         return f"add {meeting_id} to my calendar"
+    if verb == "dated":
+        return f"tell me when dates are set for {meeting_id}"
     if verb == "remind":
         try:
             days = int(data.get("days", 0))

@@ -24,6 +24,9 @@ class Asker:
     timezone: str | None = None
     is_admin: bool = False
     channel_id: str | None = None
+    # the conversation this message belongs to ("slack:C123:1712.34" for a thread, "teams:<id>",
+    # "cli:<name>"): its last answer is remembered for follow-ups; None remembers nothing
+    conversation: str | None = None
 
     @property
     def key(self) -> str | None:
@@ -41,6 +44,15 @@ class Answer:
     deadlines: list[Deadline] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # e.g. {"webcal": ..., "https": ...}
     total: int | None = None  # how many meetings matched, when more than `meetings` holds
+    # real meetings offered when the question named something the store does not have, or
+    # "the next one" after an empty span: never the answer itself, always labelled as such
+    suggestions: list[Meeting] = field(default_factory=list)
+    today: date | None = None  # the asker's day, for the days left to each deadline
+    # what a follow-up may refer to (bot.followups): intent, deadlines, kinds, selector
+    topic: dict[str, Any] = field(default_factory=dict)
+
+    def days_left(self, d: Deadline) -> int:
+        return (d.due_date - (self.today or self.now.date())).days
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,7 +61,10 @@ class Answer:
             "intent": self.intent,
             "text": self.text,
             "meetings": [meeting_json(m) for m in self.meetings],
-            "deadlines": [deadline_json(d) for d in self.deadlines],
+            "deadlines": [
+                {**deadline_json(d), "days_left": self.days_left(d)} for d in self.deadlines
+            ],
+            "suggestions": [meeting_json(m) for m in self.suggestions],
             "links": self.links,
             "total": self.total if self.total is not None else len(self.meetings),
         }
@@ -67,18 +82,57 @@ class CommandHandler(Protocol):
 COMMAND_HANDLERS: list[CommandHandler | Callable[..., Answer | None]] = []
 
 MAX_LIST = 50  # meetings in one list answer; the text says how many more there are
-EXAMPLES = (
-    "“What meetings are coming up?”",
-    "“When is the Asia-Pacific regional meeting?”",
-    "“Where did the working group on financing meet?”",
-    "“What's on in February 2016?”",
-    "“How many days until INC7?”",
-    "“Which meetings does Switzerland fund?”",
+# What a person can say, grouped; every line works as written (tests/bot/test_help.py).
+HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Meetings", (
+        "What's coming up?",
+        "When is the next regional meeting?",
+        "What's on in Africa this spring?",
+        "Is anything on over Christmas?",
+        "What comes after the next bureau meeting?",
+        "Which meetings does Switzerland fund?",
+    )),
+    ("Deadlines", (
+        "What's due this week?",
+        "What is the next deadline?",
+        "Which deadlines fall in January?",
+        "When is the registration deadline for the next regional meeting?",
+    )),
+    ("Follow-ups, about the meetings I just named", (
+        "Who funds it?",
+        "And the one in Asia?",
+        "Remind me 3 days before it",
+        "Add it to my calendar",
+    )),
+    ("Reminders", (
+        "Remind me 3 days before the next session",
+        "Remind me on 10 January at 9:00 to send the invitation letters",
+        "Tell me when dates are set for the next session",
+        "What are my reminders?",
+        "Cancel reminder 1",
+        "Set my default reminders to 1 day and 1 week before",
+    )),
+    ("Agendas", (
+        "Send me a daily agenda",
+        "Post a weekly agenda in #logistics every Monday at 9",
+        "Stop my daily agenda",
+    )),
+    ("Calendars", (
+        "Subscribe me to African meetings",
+        "Give me the calendar link",
+        "What am I subscribed to?",
+    )),
+)  # fmt: skip
+EXAMPLES = tuple(f"“{line}”" for _, lines in HELP_GROUPS[:2] for line in lines[:3])
+HELP_TEXT = "I answer questions about the secretariat's meetings and keep you on time. Say:\n" + (
+    "\n".join(
+        f"{title}: " + ", ".join(f"“{line}”" for line in lines) for title, lines in HELP_GROUPS
+    )
 )
-HELP_TEXT = (
-    "I answer questions about the secretariat's meetings: when and where they are, what is on "
-    "in a week, month or place, how long they last, how many days are left, and who hosts or "
-    "funds them. Try: " + ", ".join(EXAMPLES) + "."
+SHORT_HELP = (
+    "I answer questions about meetings, deadlines and reminders. Try: "
+    + ", ".join(EXAMPLES)
+    + ", or say “help” for everything I understand."
 )
 
 

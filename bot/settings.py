@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     port: int = 3000
     public_url: str = "http://127.0.0.1:3000"
     seed_on_start: bool = True
+    # how long a conversation remembers its last answer for follow-ups ("who funds it?")
+    conversation_minutes: float = Field(default=120.0, gt=0)
     log_level: str = "info"
 
     # --- e-mail (reminders and iMIP invites): SMTP relay and the sender/organizer address ----

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage import words
 from storage.models import (
+    Deadline,
     Meeting,
     MeetingWord,
     Status,
@@ -289,3 +290,29 @@ def longest_meeting_days(session: Session) -> int:
         if start is not None and end is not None and (end - start).days > longest:
             longest = (end - start).days
     return longest
+
+
+def find_deadlines(
+    session: Session,
+    *,
+    meeting_ids: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+    newest_first: bool = False,
+    limit: int = 200,
+) -> list[Deadline]:
+    """Deadlines of these meetings (any when empty), of these kinds, due in [start, end]:
+    soonest first (or latest first), read on the due-date index, at most `limit`."""
+    query = select(Deadline)
+    if meeting_ids:
+        query = query.where(col(Deadline.meeting_id).in_(list(meeting_ids)))
+    if kinds:
+        query = query.where(col(Deadline.kind).in_(list(kinds)))
+    if start is not None:
+        query = query.where(col(Deadline.due_date) >= start)
+    if end is not None:
+        query = query.where(col(Deadline.due_date) <= end)
+    due = col(Deadline.due_date)
+    order = (due.desc(), col(Deadline.id).desc()) if newest_first else (due, col(Deadline.id))
+    return list(session.exec(query.order_by(*order).limit(limit)))

@@ -46,6 +46,17 @@ class Query:
     limit: int | None = None  # "the next 3 meetings"
     longest_days: int | None = None  # the store's longest meeting (bounds date scans)
     truncated: bool = False
+    # deadlines (bot.ask.deadline_words): the question is about deadlines, of these kinds
+    deadlines: bool = False
+    deadline_kinds: list[str] = field(default_factory=list)
+    # names the question uses that the store does not have ("COP1", "INC8")
+    unknown_names: list[str] = field(default_factory=list)
+    near_names: list[str] = field(default_factory=list)  # stored short names like them: INC7
+    # "what comes after the Brno meeting?": after | before the meeting the rest names
+    anchor: str | None = None
+    # the meetings a follow-up refers to ("who funds it?"), from the conversation's memory
+    meeting_ids: list[str] = field(default_factory=list)
+    refers_back: bool = False  # "who funds it?": a pronoun standing for the meetings asked about
 
     @property
     def has_place(self) -> bool:
@@ -66,6 +77,23 @@ class Query:
             or self.terms
             or self.title_words
             or self.statuses
+            or self.unknown_names
+        )
+
+    @property
+    def names_something(self) -> bool:
+        """Does the question name meetings itself (not only a time or a status)?"""
+        return bool(
+            self.has_place
+            or self.unknown_place
+            or self.kinds
+            or self.series
+            or self.short_names
+            or self.ordinal
+            or self.organisations
+            or self.terms
+            or self.title_words
+            or self.unknown_names
         )
 
 

@@ -6,6 +6,8 @@ not yet announced)"; "dates not yet announced".
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
 from storage import places
@@ -125,6 +127,46 @@ def relative(m: Meeting, today: date) -> str:
         return "tomorrow" if days == 1 else f"in {days} days"
     days = (today - m.end_date).days
     return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def is_past(m: Meeting, today: date) -> bool:
+    """Over by `today` (an undated meeting only once it is marked held)."""
+    if m.start_date is None:
+        return m.status == "held"
+    return (m.end_date or m.start_date) < today
+
+
+# Names that take "the" in a sentence: countries whose English name is a plural or a common
+# noun ("the Netherlands", "the United Kingdom") and organisations named by what they are
+# ("the European Union", "the Global Environment Facility"); acronyms ("UNEP") take none.
+_THE_FIRST = ("united ", "republic ", "kingdom ", "federation ", "government ", "ministry ",
+              "secretariat ", "office ", "state of ", "holy see", "commission ")  # fmt: skip
+_THE_LAST = {
+    "union", "facility", "organization", "organisation", "programme", "program", "secretariat",
+    "fund", "bank", "commission", "centre", "center", "office", "branch", "institute", "agency",
+    "council", "committee", "department", "ministry", "government", "foundation", "association",
+    "network", "alliance", "partnership", "division", "unit", "board", "forum", "initiative",
+    "federation", "republic", "kingdom", "islands", "emirates", "states", "netherlands",
+    "philippines", "bahamas", "gambia", "maldives", "comoros", "seychelles", "see",
+}  # fmt: skip
+
+
+def with_article(name: str) -> str:
+    """'Netherlands' → 'the Netherlands', 'European Union' → 'the European Union'; 'UNEP',
+    'Switzerland' and names that have an article already stay as they are."""
+    words = name.split()
+    if not words or words[0].lower() == "the" or (len(words) == 1 and name.isupper()):
+        return name
+    folded = places.fold(name)
+    last = re.sub(r"[^a-z]", "", folded.split()[-1])
+    if last in _THE_LAST or folded.startswith(_THE_FIRST) or re.search(r"\bof the\b", folded):
+        return f"the {name}"
+    return name
+
+
+def join_names(names: Iterable[str]) -> str:
+    """Organisations and countries in a sentence: 'Switzerland, Germany and the Netherlands'."""
+    return join([with_article(n) for n in names])
 
 
 def join(items: list[str]) -> str:

@@ -3,7 +3,8 @@
 Works on folded text (lower-case, no accents; see `storage.places.fold`). `find_span` returns
 the span the question names, what it called it ("in January 2016"), and the character ranges it
 used, so the rest of the question can be read without the dates in the way. Calendar words are
-read with careful regexes; numeric dates and weekdays go through dateparser.
+read with careful regexes; numeric dates and weekdays go through dateparser; seasons and
+holidays are bot.ask.seasons'.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
+
+from bot.ask.seasons import find_season
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -344,6 +347,11 @@ def find_span(text: str, today: date, tense: str | None) -> Found:
         found.now_words = True
         found.used.append(now_m.span())
         found.span = Span(today, today, "today")
+    season = find_season(text, today, tense)
+    if season is not None:  # "this spring", "over Christmas", "before the summer break"
+        found.span = Span(season.start, season.end, season.label)
+        found.used.append(season.used)
+        return found
     m = _DAY_RANGE.search(text)
     if m:
         closing = _point(" ".join(g for g in m.group(3, 2, 4) if g), today, tense)

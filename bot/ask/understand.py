@@ -13,8 +13,11 @@ import re
 from datetime import date
 from functools import cache
 
+from bot.ask.anchors import read_anchor
+from bot.ask.deadline_words import read_deadlines
 from bot.ask.intents import GREETING, SELECTORS, detect_intent
 from bot.ask.lexicon import Entity, Lexicon, _country_phrases, lexicon
+from bot.ask.names import read_unknown_names
 from bot.ask.query import MAX_QUESTION, UNCONFIRMED, Query, normalise, tense_of
 from bot.ask.timespan import NUMBERS, find_span
 from bot.ask.vocabulary import Vocabulary, squash
@@ -77,6 +80,7 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
             q.selector = name
             break
     _read_entities(q, remaining, vocab, question)
+    read_unknown_names(q, text, remaining, vocab)
     if re.search(r"\bcancell?ed\b", rest):
         q.statuses.append("cancelled")
     if re.search(r"\bpostponed\b", rest):
@@ -113,6 +117,8 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         )
     ):
         q.intent = "list"
+    read_deadlines(q, rest)
+    read_anchor(q, remaining)
     return q
 
 
@@ -315,6 +321,11 @@ def _places_by_gazetteer(
                 continue
             if name in lex.phrases:
                 continue
+            stored = lex.phrases.get(places.fold(city.name)) if city is not None else None
+            if stored and _apply(q, stored, words[k - 1] if k else "", set(), lex):
+                for j in range(n):  # "Lusak": a typo of a city that has meetings
+                    used[k + j] = True
+                return
             q.unknown_place = (
                 places.country_name(code) if code else city.name if city else name.title()
             )

@@ -21,32 +21,38 @@ person's rules follow their profile zone (bot.profiles); a channel's keep the zo
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import dateparser
 from sqlmodel import Session
 
-from bot import reminders
+from bot import reminders, rights
+from bot.ask import render_text as rt
+from bot.ask.resolve import meeting_named
 from bot.ask.words import KIND_PHRASES
-from bot.conversation import Answer, Asker
-from bot.reminders import profiles
+from bot.conversation import Answer, Asker, asker_today
+from bot.reminders import my_settings
+from bot.reminders.chat_terms import (
+    NUMBERS,
+    asker_zone,
+    days_text,
+    default_offsets,
+    kind_plural,
+    person_key,
+    person_zone,
+    reply,
+)
 from bot.runtime import Runtime
 from bot.settings import Settings
-from storage import db, people, places, repo
+from storage import db, places, repo
 from storage.models import (
-    KIND_LABELS,
     DeadlineData,
     DeadlineKind,
     Meeting,
-    ReminderRule,
     RuleScope,
     Status,
 )
 
-NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
 DEADLINE_WORDS = {
     "document": "documents", "documents": "documents", "registration": "registration",
     "nomination": "nominations", "nominations": "nominations", "travel": "travel",
@@ -94,7 +100,6 @@ SETTINGS = re.compile(
     r"(?:reminders?\s+(?:settings|preferences|defaults)|reminder|reminders)$"
     r"|^what\s+reminders\s+(?:do\s+i\s+have|have\s+i\s+(?:got|set))$"
 )
-OFFSET_WORDS = re.compile(rf"^(?P<n>\d{{1,3}}|{'|'.join(NUMBERS)})\s*(?P<unit>d|days?|w|weeks?)$")
 
 
 def _clean(text: str) -> str:
@@ -106,7 +111,9 @@ def _strip_meeting_word(ref: str) -> str:
 
 
 def resolve_meeting(session: Session, ref: str, *, now: datetime) -> list[Meeting]:
-    """Meetings `ref` may mean: an exact id wins; else text matches, upcoming ones preferred."""
+    """Meetings `ref` may mean: an exact id wins; else text matches, upcoming ones preferred;
+    else the meeting the words name, read as a question reads them ("the Moscow bureau
+    meeting", "the next session")."""
     ref = ref.strip()
     exact = repo.get_meeting(session, meeting_id=ref.lower())
     if exact is not None:
@@ -114,6 +121,9 @@ def resolve_meeting(session: Session, ref: str, *, now: datetime) -> list[Meetin
     found = repo.find_meetings_text(session, text=ref) or repo.find_meetings_text(
         session, text=_strip_meeting_word(ref)
     )
+    if not found:
+        named = meeting_named(session, session.get_bind(), ref, today=now.date())  # type: ignore[arg-type]
+        return [named] if named is not None else []
     if len(found) <= 1:
         return found
     today = now.date()
@@ -125,18 +135,14 @@ def resolve_meeting(session: Session, ref: str, *, now: datetime) -> list[Meetin
     return upcoming or found
 
 
-def _reply(question: str, now: datetime, intent: str, text: str, **kw: object) -> Answer:
-    return Answer(question=question, now=now, intent=intent, text=text, **kw)  # type: ignore[arg-type]
-
-
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Carry out a reminder command, or return None if `text` is not one."""
     as_said = _clean(text)
     said = as_said.lower()
     matchers = (
-        (SETTINGS, _settings),
-        (SET_DEFAULTS, _set_defaults),
-        (CLEAR_DEFAULTS, _clear_defaults),
+        (SETTINGS, my_settings.show_settings),
+        (SET_DEFAULTS, my_settings.set_defaults),
+        (CLEAR_DEFAULTS, my_settings.clear_defaults),
         (UNSUBSCRIBE, _unsubscribe),
         (STOP, _stop),
         (OFFSET_BEFORE, _remind_before),
@@ -155,21 +161,8 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
                 with db.session_scope(runtime.engine) as session:
                     return action(session, text, groups, asker, now, runtime.settings)
             except reminders.ReminderError as e:
-                return _reply(text, now, "reminder_error", str(e))
+                return reply(text, now, "reminder_error", str(e))
     return None
-
-
-def _person(asker: Asker) -> str:
-    if not asker.user_id:
-        raise reminders.ReminderError(
-            "I need to know who you are to remind you: ask me in Slack or Teams, or use "
-            "`secbot reminders add --email ...`."
-        )
-    if asker.platform not in reminders.CHANNELS:
-        raise reminders.ReminderError(
-            "Reminders go to Slack, Teams or e-mail: ask me there, or use `secbot reminders add`."
-        )
-    return f"{asker.platform}:{asker.user_id}"
 
 
 def _one_meeting(session: Session, ref: str, now: datetime) -> Meeting:
@@ -180,12 +173,6 @@ def _one_meeting(session: Session, ref: str, now: datetime) -> Meeting:
         names = "; ".join(f"{m.short_name or m.title} ({m.id})" for m in found[:6])
         raise reminders.ReminderError(f"“{ref}” could be several meetings: {names}. Which one?")
     return found[0]
-
-
-def kind_plural(kind: str) -> str:
-    """ "regional_meeting" → "regional meetings", "workshop" → "workshops"."""
-
-    return KIND_LABELS.get(kind, "Meeting").lower() + "s"
 
 
 def meeting_group(said: str) -> tuple[RuleScope, str, str] | None:
@@ -218,49 +205,6 @@ def _each(scope: str, label: str) -> str:
     return "every meeting" if scope == RuleScope.all else f"each of the {label}"
 
 
-def _tz(asker: Asker, settings: Settings) -> str:
-    return asker.timezone or settings.default_tz
-
-
-def _person_tz(session: Session, who: str, asker: Asker, settings: Settings) -> str:
-    """A person's rule zone: their profile's (the rule follows it from then on)."""
-    return profiles.zone_for(
-        session, user_key=who, asker_zone=asker.timezone, default=settings.default_tz
-    )
-
-
-def _defaults(session: Session, who: str, settings: Settings) -> list[int]:
-    return profiles.default_offsets(session, user_key=who, settings=settings)
-
-
-def days_text(days: list[int]) -> str:
-    """[1, 3, 14] → "1 day, 3 days and 2 weeks"."""
-    words = [
-        f"{d // 7} week{'s' * (d != 7)}" if d and d % 7 == 0 else f"{d} day{'s' * (d != 1)}"
-        for d in days
-    ]
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
-
-
-def offsets_in_words(text: str) -> list[int]:
-    """ "1 day and 1 week before", "2d, 1w", "a week and three days" → days, sorted."""
-    said = re.sub(r"\s+(?:before|ahead|in\s+advance)$", "", text.strip().lower())
-    codes = []
-    for part in (p.strip() for p in re.split(r",|\band\b|&|\+", said)):
-        if not part:
-            continue
-        m = OFFSET_WORDS.match(part)
-        if not m:
-            raise reminders.ReminderError(
-                f"I can't read “{part}” as a time before a meeting: try “1 day and 1 week "
-                "before” or “2d, 1w”."
-            )
-        codes.append(f"{NUMBERS.get(m['n']) or int(m['n'])}{m['unit'][0]}")
-    if not codes:
-        raise reminders.ReminderError("Say how long before, e.g. “1 day and 1 week before”.")
-    return reminders.parse_offsets(",".join(codes))
-
-
 def _remind_before(
     session: Session,
     text: str,
@@ -269,35 +213,85 @@ def _remind_before(
     now: datetime,
     settings: Settings,
 ) -> Answer:
-    who = _person(asker)
     ref = g["ref"] or ""
     group = meeting_group(ref)
     meeting = None if group else _one_meeting(session, ref, now)
+    today = asker_today(now, asker, settings.default_tz)
+    if meeting is not None:
+        _refuse_if_over(meeting, today)
     if g.get("n"):
         word = (g["n"] or "").lower()
         n = NUMBERS.get(word) or int(word or 0)
-        days = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
+        asked = [n * (7 if (g["unit"] or "").lower().startswith("week") else 1)]
     else:
-        days = _defaults(session, who, settings)
-    scope, value, label = (
-        group if group else (RuleScope.meeting, meeting.id, meeting.short_name or meeting.title)  # type: ignore[union-attr]
-    )
+        asked = None
+    if meeting is not None and asker.platform not in reminders.CHANNELS:
+        # the command line cannot be reached later: say when it would be, and how to set it up
+        days = asked or reminders.parse_offsets(settings.reminders_before)
+        on = _on_days(meeting, days, today)
+        raise reminders.ReminderError(
+            f"{days_text(days).capitalize()} before {rt.name_in_sentence(meeting)} is {on}. "
+            f"{NO_REACH} `secbot reminders add --user slack:U… --meeting {meeting.id} "
+            f"--before {reminders.offsets_text(days)}`."
+        )
+    who = person_key(asker)
+    days = asked or default_offsets(session, who, settings)
+    if meeting is not None:
+        scope, value, label = RuleScope.meeting, meeting.id, rt.name_in_sentence(meeting)
+    else:
+        assert group is not None
+        scope, value, label = group
     rule = reminders.add_rule(
         session, subscriber=who, scope=scope, scope_value=value,
-        offsets=days, now=now, timezone=_person_tz(session, who, asker, settings),
+        offsets=days, now=now, timezone=person_zone(session, who, asker, settings),
         follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
     when = days_text(rule.offsets)
     note = ""
-    if meeting is not None and not meeting.start_date:
+    if meeting is not None and not reminders.has_date(meeting):
         note = " It has no date yet; I'll remind you once it has one."
-    return _reply(
+    elif meeting is not None:
+        note = f" That is {_on_days(meeting, rule.offsets, today)}."
+        late = [d for d in rule.offsets if _reminder_day(meeting, d) < today]
+        if late:
+            note += f" ({days_text(late).capitalize()} before has already passed.)"
+    return reply(
         text, now, "reminder_set",
         f"OK: I'll remind you {when} before {_each(scope, label)}, at "
         f"{rule.time_of_day:%H:%M} ({rule.timezone}).{note}",
         meetings=[meeting] if meeting else [],
     )  # fmt: skip
+
+
+NO_REACH = "From the command line I cannot reach you later; to set it up, run"
+
+
+def _refuse_if_over(meeting: Meeting, today: date) -> None:
+    """A reminder for a meeting that is over (or cancelled) can never go out: refuse, saying
+    why."""
+    name = rt.name_in_sentence(meeting)
+    if meeting.status == Status.cancelled:
+        raise reminders.ReminderError(f"{name[0].upper()}{name[1:]} was cancelled: there is "
+                                      "nothing to remind you of.")  # fmt: skip
+    if rt.is_past(meeting, today):
+        raise reminders.ReminderError(
+            f"{name[0].upper()}{name[1:]} already took place ({rt.when_where(meeting)}): it is "
+            "in the past, so there is nothing to remind you of."
+        )
+
+
+def _reminder_day(meeting: Meeting, days: int) -> date:
+    assert meeting.start_date is not None
+    return meeting.start_date - timedelta(days=days)
+
+
+def _on_days(meeting: Meeting, days: list[int], today: date) -> str:
+    """ "on Sunday 31 January 2016" (for each offset) or, without a date, when it has one."""
+    if not reminders.has_date(meeting):
+        return "not known yet (it has no date)"
+    return rt.join([f"{d:%A} {d.day} {d:%B %Y}" for d in
+                    (_reminder_day(meeting, n) for n in sorted(days, reverse=True))])  # fmt: skip
 
 
 def _remind_deadlines(
@@ -308,8 +302,9 @@ def _remind_deadlines(
     now: datetime,
     settings: Settings,
 ) -> Answer:
-    who = _person(asker)
     meeting = _one_meeting(session, g["ref"] or "", now)
+    _refuse_if_over(meeting, asker_today(now, asker, settings.default_tz))
+    who = person_key(asker)
     word = (g.get("kind") or "").lower()
     kinds = [] if word in ("", "all", "the") else [DEADLINE_WORDS.get(word, "")]
     if kinds == [""]:
@@ -319,8 +314,8 @@ def _remind_deadlines(
         )
     rule = reminders.add_rule(
         session, subscriber=who, scope=RuleScope.meeting, scope_value=meeting.id,
-        offsets=_defaults(session, who, settings), now=now,
-        timezone=_person_tz(session, who, asker, settings),
+        offsets=default_offsets(session, who, settings), now=now,
+        timezone=person_zone(session, who, asker, settings),
         follows_profile=True,
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
         starts=False, deadlines=True, deadline_kinds=kinds,
@@ -330,13 +325,13 @@ def _remind_deadlines(
         for d in repo.list_deadlines(session, meeting_ids=[meeting.id])
         if not kinds or d.kind in kinds
     ]
-    label = meeting.short_name or meeting.title
+    label = rt.name_in_sentence(meeting)
     what = f"{kinds[0].removesuffix('s')} deadlines" if kinds else "deadlines"
     listed = (
         "; ".join(f"{d.title}: {d.due_date:%d %B %Y}" for d in deadlines)
         or "none are set yet; I'll remind you of them once they are"
     )
-    return _reply(
+    return reply(
         text, now, "reminder_set",
         f"OK: I'll remind you of {what} for {label} "
         f"({days_text(rule.offsets)} before). {listed[0].upper()}{listed[1:]}.",
@@ -354,6 +349,9 @@ def _channel(
 ) -> Answer:
     if not asker.channel_id or asker.platform not in ("slack", "teams"):
         raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
+    channel = f"{asker.platform}:{asker.channel_id}"
+    if not rights.may_set_channel_wide(asker, channel):
+        raise reminders.ReminderError(rights.REFUSED)
     group = meeting_group(g["what"] or "")
     if group is None:
         raise reminders.ReminderError(
@@ -362,12 +360,12 @@ def _channel(
         )
     scope, value, label = group
     rule = reminders.add_rule(
-        session, subscriber=f"{asker.platform}:{asker.channel_id}", scope=scope,
+        session, subscriber=channel, scope=scope,
         scope_value=value, offsets=reminders.parse_offsets(settings.reminders_before), now=now,
-        timezone=_tz(asker, settings),
+        timezone=asker_zone(asker, settings),
         time_of_day=reminders.parse_time_of_day(settings.reminders_time_of_day),
     )  # fmt: skip
-    return _reply(
+    return reply(
         text, now, "channel_reminders_set",
         f"OK: I'll post reminders for {label} in this channel "
         f"({days_text(rule.offsets)} before, {rule.time_of_day:%H:%M} "
@@ -383,15 +381,15 @@ def _stop(
     now: datetime,
     settings: Settings,
 ) -> Answer:
-    who = _person(asker)
+    who = person_key(asker)
     ref = g["ref"] or ""
     if ref.lower() in ("anything", "everything", "meetings", "all meetings"):
         return _unsubscribe(session, text, g, asker, now, settings)
     meeting = _one_meeting(session, ref, now)
     reminders.mute_meeting(session, subscriber=who, meeting_id=meeting.id, now=now)
-    return _reply(
+    return reply(
         text, now, "reminder_stopped",
-        f"OK: no more reminders about {meeting.short_name or meeting.title}.",
+        f"OK: no more reminders about {rt.name_in_sentence(meeting)}.",
         meetings=[meeting],
     )  # fmt: skip
 
@@ -404,11 +402,11 @@ def _unsubscribe(
     now: datetime,
     settings: Settings,
 ) -> Answer:
-    who = _person(asker)
+    who = person_key(asker)
     rules = reminders.unsubscribe(session, subscriber=who, now=now)
     if not rules:
-        return _reply(text, now, "reminders_unsubscribed", "You had no reminders set.")
-    return _reply(
+        return reply(text, now, "reminders_unsubscribed", "You had no reminders set.")
+    return reply(
         text, now, "reminders_unsubscribed",
         f"OK: I've stopped all your reminders ({len(rules)} rule{'s' * (len(rules) != 1)}).",
     )  # fmt: skip
@@ -444,95 +442,9 @@ def _add_deadline(
         now=now,
     )
     reminders.replan_meeting(session, meeting_id=meeting.id, now=now)
-    return _reply(
+    return reply(
         text, now, "deadline_added",
         f"Added: {deadline.title} for {meeting.short_name or meeting.title}, due "
         f"{deadline.due_date:%d %B %Y}.",
         meetings=[meeting], deadlines=[deadline],
     )  # fmt: skip
-
-
-# --- a person's defaults and settings ----------------------------------------------------------
-
-
-def _set_defaults(
-    session: Session,
-    text: str,
-    g: dict[str, str | None],
-    asker: Asker,
-    now: datetime,
-    settings: Settings,
-) -> Answer:
-    who = _person(asker)
-    days = offsets_in_words(g["offsets"] or "")
-    people.set_default_offsets(session, user_key=who, offsets=days, now=now)
-    return _reply(
-        text, now, "reminder_defaults_set",
-        f"OK: when you don't say how long before, I'll remind you {days_text(days)} before, "
-        f"at {settings.reminders_time_of_day} ({_person_tz(session, who, asker, settings)}).",
-    )  # fmt: skip
-
-
-def _clear_defaults(
-    session: Session,
-    text: str,
-    g: dict[str, str | None],
-    asker: Asker,
-    now: datetime,
-    settings: Settings,
-) -> Answer:
-    who = _person(asker)
-    people.set_default_offsets(session, user_key=who, offsets=None, now=now)
-    days = _defaults(session, who, settings)
-    return _reply(
-        text, now, "reminder_defaults_set",
-        f"OK: your default reminders are the secretariat's again: {days_text(days)} before.",
-    )  # fmt: skip
-
-
-def _rule_line(session: Session, rule: ReminderRule) -> str:
-    if rule.scope == RuleScope.meeting:
-        m = repo.get_meeting(session, meeting_id=rule.scope_value)
-        what = f"{m.short_name or m.title} ({m.id})" if m else rule.scope_value
-    elif rule.scope == RuleScope.region:
-        what = f"meetings in {rule.scope_value}"
-    elif rule.scope == RuleScope.kind:
-        what = kind_plural(rule.scope_value)
-    else:
-        what = "all meetings"
-    if rule.deadlines:
-        what = f"deadlines of {what}" if not rule.starts else f"{what} and their deadlines"
-    zone = "your zone" if rule.follows_profile else rule.timezone
-    return f"• {what}: {days_text(rule.offsets)} before, at {rule.time_of_day:%H:%M} ({zone})"
-
-
-def _settings(
-    session: Session,
-    text: str,
-    g: dict[str, str | None],
-    asker: Asker,
-    now: datetime,
-    settings: Settings,
-) -> Answer:
-    who = _person(asker)
-    person = people.get_person(session, user_key=who)
-    profile_zone = asker.timezone or (person.timezone if person else None)
-    zone = (
-        f"Your time zone: {profile_zone} (from your {asker.platform.capitalize()} profile)."
-        if profile_zone
-        else f"Your time zone: not known yet, so I use {settings.default_tz}."
-    )
-    own = person.default_offsets if person else None
-    defaults = (
-        f"Default reminders: {days_text(own)} before."
-        if own
-        else f"Default reminders: {days_text(_defaults(session, who, settings))} before (the "
-        "secretariat's; say “set my default reminders to 1 day and 1 week before” to change)."
-    )
-    rules = [r for r in reminders.list_rules(session, subscriber=who) if r.active]
-    listed = (
-        "Your reminders:\n" + "\n".join(_rule_line(session, r) for r in rules)
-        if rules
-        else "You have no reminders set."
-    )
-    return _reply(text, now, "reminder_settings", f"{zone}\n{defaults}\n{listed}")

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from bot.backoff import full_jitter
 from bot.clock import Clock
+from bot.reminders import digests
 from bot.reminders.due import due
 from bot.reminders.messages import render
 from bot.reminders.notifier import Message, Notifier, SendResult
@@ -37,9 +38,11 @@ from storage.models import (
     Delivery,
     DeliveryKind,
     DeliveryState,
+    Digest,
     Invitation,
     InvitationStatus,
     Meeting,
+    PersonalReminder,
 )
 
 log = logging.getLogger("secbot.dispatch")
@@ -180,19 +183,40 @@ def claim(
             for d in session.exec(select(Deadline).where(col(Deadline.id).in_(deadline_ids)))
         }
         invitees = _invitees(session, claimed)
+        notes = _by_subject_id(session, PersonalReminder, claimed, DeliveryKind.note)
+        agendas = _by_subject_id(session, Digest, claimed, DeliveryKind.digest)
         out = [
             (
                 r,
-                render(
+                digests.render(session, r, agendas.get(_subject_id(r)))
+                if r.kind == DeliveryKind.digest
+                else render(
                     r,
                     meetings.get(r.meeting_id),
                     deadlines.get(r.deadline_id) if r.deadline_id is not None else None,
                     attendees=invitees.get(r.meeting_id, ()),
+                    note=notes.get(_subject_id(r)),
                 ),
             )
             for r in claimed
         ]
         return out, skipped
+
+
+def _subject_id(row: Delivery) -> int:
+    """The id in a "note:<id>" or "digest:<id>:<date>" subject (0 when there is none)."""
+    parts = row.subject.split(":")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def _by_subject_id(
+    session: Session, model: type[Any], rows: Sequence[Delivery], kind: str
+) -> dict[int, Any]:
+    """The rows of `model` (personal reminders, digests) that `rows` of `kind` are about."""
+    ids = {_subject_id(r) for r in rows if r.kind == kind}
+    if not ids:
+        return {}
+    return {x.id: x for x in session.exec(select(model).where(col(model.id).in_(ids)))}
 
 
 @dataclass(frozen=True)
@@ -360,6 +384,8 @@ class Dispatcher:
         """Claim and send batch after batch until nothing is due. The next batch is claimed
         while the current one is being sent, so the database round trips overlap the sends."""
         report = DispatchReport()
+        if self.only is None:
+            await asyncio.to_thread(self._plan_agendas)
         claiming = asyncio.ensure_future(self._claim())
         sending: list[asyncio.Future[list[None]]] = []
         try:
@@ -378,6 +404,14 @@ class Dispatcher:
         finally:
             claiming.cancel()
         return report
+
+    def _plan_agendas(self) -> None:
+        """Queue the agendas' coming occurrences (bot.reminders.digests): idempotent, so every
+        process may do it on every round."""
+        grace = self.policy.grace.get(DeliveryKind.digest.value, timedelta(0))
+        with Session(self.engine) as session:
+            digests.plan(session, now=self.clock.now(), grace=grace)
+            session.commit()
 
     async def _claim(self) -> tuple[list[tuple[Delivery, Message]], dict[int, str]]:
         return await asyncio.to_thread(

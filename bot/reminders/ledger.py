@@ -198,6 +198,15 @@ def _skip_reason(
     return UNSUBSCRIBED if muted or not subscribed else NOT_REQUESTED
 
 
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert ledger rows, keeping any that exist (the unique key); returns how many were new
+    and tells the scheduler once the transaction commits."""
+    created = _insert_ignore(session, rows)
+    if created:
+        _changed_on_commit(session)
+    return created
+
+
 def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert ledger rows, silently keeping any that exist (the unique key): idempotent."""
     return insert_ignore(session, Delivery, rows, keys=LEDGER_KEY)
@@ -247,6 +256,7 @@ def replan_meeting(
             session.add(row)
             report.rearmed += 1
     report.created = _insert_ignore(session, to_insert)
+    report.created += _release_dated(session, m, meeting_id, now)
     deadline_ids = {d.id for d in deadlines if d.id is not None}
     cancelled = m is None or m.status == Status.cancelled
     cancel_to: set[str] = set()
@@ -271,6 +281,28 @@ def replan_meeting(
     if report.created or report.moved or report.rearmed or report.notices:
         _changed_on_commit(session)
     return report
+
+
+def _release_dated(session: Session, m: Meeting | None, meeting_id: str, now: datetime) -> int:
+    """Rows waiting for the meeting's dates ("tell me when dates are set") fall due now when
+    it has them, and are skipped when it is gone or cancelled; returns how many fell due."""
+    query = select(Delivery).where(
+        Delivery.meeting_id == meeting_id,
+        Delivery.kind == DeliveryKind.dated.value,
+        Delivery.state == DeliveryState.waiting.value,
+    )
+    released = 0
+    for row in session.exec(query):
+        if m is None or m.status == Status.cancelled:
+            row.state, row.reason = DeliveryState.skipped.value, CANCELLED
+        elif m.start_date is not None:
+            row.state, row.due_at, row.subject_date = DeliveryState.pending.value, now, m.start_date
+            released += 1
+        else:
+            continue
+        row.updated_at = now
+        session.add(row)
+    return released
 
 
 def _owed_again(row: Delivery, w: _Want) -> bool:
@@ -425,6 +457,7 @@ def plan(session: Session, *, now: datetime, grace: Grace | None = None) -> Plan
     """Reconcile the whole ledger with every rule and meeting (idempotent)."""
     ids = set(session.exec(select(Meeting.id)))
     ids |= set(session.exec(select(Delivery.meeting_id).distinct()))
+    ids.discard("")  # personal reminders and agendas are about no meeting
     return replan_meetings(session, meeting_ids=sorted(ids), now=now, grace=grace)
 
 

@@ -13,6 +13,7 @@ from storage.models import (
     Delivery,
     DeliveryKind,
     Meeting,
+    PersonalReminder,
 )
 
 
@@ -41,10 +42,15 @@ def render(
     deadline: Deadline | None,
     *,
     attendees: Sequence[str] = (),
+    note: PersonalReminder | None = None,
 ) -> Message:
     """The message for a delivery, from the facts as they are now (`attendees`: the meeting's
-    e-mail invitees, which invites, updates and CANCELs list)."""
+    e-mail invitees, which invites, updates and CANCELs list; `note`: a personal reminder's)."""
     kind = delivery.kind
+    if kind == DeliveryKind.note:
+        what = note.text if note is not None else "(this reminder was removed)"
+        return Message(subject=f"Reminder: {what}", text=f"Reminder: {what}", kind=kind,
+                       meeting_id="")  # fmt: skip
     if meeting is None:
         return Message(
             subject=f"Meeting {delivery.meeting_id} is no longer listed",
@@ -63,6 +69,9 @@ def render(
     elif kind == DeliveryKind.invite:
         subject = f"Invitation: {meeting.title}"
         text = f"{subject}\n{line}"
+    elif kind == DeliveryKind.dated:
+        subject = f"Dates set: {label}"
+        text = f"{subject} — you asked me to tell you.\n{line}"
     elif kind == DeliveryKind.update:
         subject = f"Updated: {meeting.title}"
         text = f"{subject}\n{line}"

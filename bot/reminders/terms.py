@@ -109,12 +109,16 @@ def reminder_time(day: date, offset_days: int, at: time, tz: str) -> datetime:
 
 def grace_from_settings(settings: Settings) -> dict[str, timedelta]:
     notice = timedelta(hours=settings.reminders_grace_notice)
+    reminder = timedelta(hours=settings.reminders_grace_reminder)
     return {
-        DeliveryKind.reminder.value: timedelta(hours=settings.reminders_grace_reminder),
+        DeliveryKind.reminder.value: reminder,
         DeliveryKind.deadline.value: timedelta(hours=settings.reminders_grace_deadline),
         DeliveryKind.invite.value: notice,
         DeliveryKind.update.value: notice,
         DeliveryKind.cancel.value: notice,
+        DeliveryKind.dated.value: notice,
+        DeliveryKind.note.value: reminder,
+        DeliveryKind.digest.value: reminder,
     }
 
 

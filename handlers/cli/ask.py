@@ -23,7 +23,19 @@ TzOpt = Annotated[
 ]
 
 
-def _setup(now: str | None, tz: str | None) -> tuple[Runtime, Clock, Asker]:
+ConversationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--conversation",
+        help="A name for the conversation: questions asked with the same name are follow-ups "
+        '("who funds it?" after "when is the Lusaka meeting?").',
+    ),
+]
+
+
+def _setup(
+    now: str | None, tz: str | None, conversation: str | None = None
+) -> tuple[Runtime, Clock, Asker]:
 
     from bot.clock import from_settings
     from bot.conversation import Asker
@@ -43,7 +55,8 @@ def _setup(now: str | None, tz: str | None) -> tuple[Runtime, Clock, Asker]:
     except ValueError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
-    return runtime, clock, Asker(platform="cli", user_id="cli", timezone=zone)
+    key = f"cli:{conversation.strip()[:200]}" if conversation and conversation.strip() else None
+    return runtime, clock, Asker(platform="cli", user_id="cli", timezone=zone, conversation=key)
 
 
 def ask(
@@ -51,11 +64,12 @@ def ask(
     now: NowOpt = None,
     tz: TzOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    conversation: ConversationOpt = None,
 ) -> None:
     """Ask a question about meetings, e.g. secbot ask "what's on next week?"."""
     from bot.assistant import answer
 
-    runtime, clock, asker = _setup(now, tz)
+    runtime, clock, asker = _setup(now, tz, conversation)
     result = answer(question, runtime=runtime, asker=asker, now=clock.now())
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -65,9 +79,11 @@ def ask(
 
 def chat(now: NowOpt = None, tz: TzOpt = None) -> None:
     """Talk to secbot in the terminal (history with the arrow keys; quit with Ctrl-D or 'quit')."""
+    import uuid
+
     from bot.assistant import answer
 
-    runtime, clock, asker = _setup(now, tz)
+    runtime, clock, asker = _setup(now, tz, f"chat-{uuid.uuid4().hex[:12]}")
     with contextlib.suppress(ImportError):  # no readline on Windows
         import readline  # noqa: F401  (line editing and history for input())
     interactive = sys.stdin.isatty()

@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.ask.render_text import is_past
 from bot.button_commands import REMINDER_DAYS, offset_text
+from bot.calendar.links import GOOGLE_LABEL, ICS, OUTLOOK_LABEL, calendar_links
 from bot.conversation import Answer
 from storage import places
 from storage.models import Meeting, Precision, Status
@@ -22,9 +24,14 @@ MAX_BLOCKS = 50  # Slack refuses messages and views with more
 SECTION_TEXT_LIMIT = 3000
 BUTTON_VALUE_LIMIT = 2000
 PAGE_SIZE = 10  # meetings per message: 3 blocks each, well under MAX_BLOCKS
+MAX_DEADLINES = 20  # deadlines listed in one message
 
 # action_id / callback_id values the handlers register
 ADD_TO_CALENDAR = "add_to_calendar"
+ADD_TO_GOOGLE = "add_to_google"
+ADD_TO_OUTLOOK = "add_to_outlook"
+TELL_WHEN_DATED = "tell_when_dated"
+ASK_ABOUT = "ask_about"
 REMIND_ME = "remind_me"
 SUBSCRIBE = "subscribe"
 EDIT_MEETING = "edit_meeting"
@@ -45,6 +52,7 @@ class Viewer:
     public_url: str
     timezone: str | None = None
     is_admin: bool = False
+    today: date | None = None  # their day: meetings over by then offer no Remind me or Subscribe
 
 
 # --- words -------------------------------------------------------------------------------
@@ -161,6 +169,44 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
     return element
 
 
+def _link_button(text: str, action_id: str, url: str, value: str) -> dict[str, Any]:
+    return {"type": "button", "text": _plain(text), "action_id": action_id, "url": url,
+            "value": value}  # fmt: skip
+
+
+def meeting_actions(m: Meeting, viewer: Viewer) -> list[dict[str, Any]]:
+    """What can be done with a meeting: add it to a calendar (.ics, Google, Outlook) or, without
+    dates, be told when it has them; be reminded and subscribe (not once it is over)."""
+    elements: list[dict[str, Any]] = []
+    links = calendar_links(m, viewer.public_url)
+    if links:
+        elements.append(_link_button("Add to calendar", ADD_TO_CALENDAR, links[ICS], m.id))
+        for label, action_id in ((GOOGLE_LABEL, ADD_TO_GOOGLE), (OUTLOOK_LABEL, ADD_TO_OUTLOOK)):
+            if label in links:
+                elements.append(_link_button(label, action_id, links[label], m.id))
+    over = viewer.today is not None and is_past(m, viewer.today)
+    if m.start_date is None and m.status != Status.cancelled and not over:
+        elements.append(button("Tell me when dates are set", TELL_WHEN_DATED, m.id))
+    if m.start_date is not None and m.status != Status.cancelled and not over:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": REMIND_ME,
+                "placeholder": _plain("Remind me"),
+                "options": [
+                    {"text": _plain(f"{offset_text(days)} before"), "value": f"{m.id}|{days}"}
+                    for days in REMINDER_DAYS
+                ],
+            }
+        )
+    if not over:
+        follow = {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind}
+        elements.append(button("Subscribe", SUBSCRIBE, json.dumps(follow)))
+    if viewer.is_admin:
+        elements.append(button("Edit", EDIT_MEETING, m.id))
+    return elements
+
+
 def meeting_blocks(m: Meeting, viewer: Viewer) -> list[dict[str, Any]]:
     """One meeting: what, when, where (section); status, kind, source (context); buttons."""
     title = f"*{escape(m.title)}*"
@@ -175,40 +221,46 @@ def meeting_blocks(m: Meeting, viewer: Viewer) -> list[dict[str, Any]]:
     source = source_text(m)
     if source:
         facts.append(f"Source: {escape(source)}")
-    https, webcal = meeting_urls(viewer.public_url, m.id)
-    facts.append(f"<{webcal}|webcal>")
-    elements: list[dict[str, Any]] = []
     if m.start_date is not None:
-        elements.append(
-            {
-                "type": "button",
-                "text": _plain("Add to calendar"),
-                "action_id": ADD_TO_CALENDAR,
-                "url": https,
-                "value": m.id,
-            }
+        facts.append(f"<{meeting_urls(viewer.public_url, m.id)[1]}|webcal>")
+    blocks = [section("\n".join(lines)), context(" · ".join(facts))]
+    elements = meeting_actions(m, viewer)
+    if elements:
+        blocks.append(
+            {"type": "actions", "block_id": f"meeting:{m.id}"[:255], "elements": elements}
         )
-        if m.status != Status.cancelled:
-            elements.append(
-                {
-                    "type": "static_select",
-                    "action_id": REMIND_ME,
-                    "placeholder": _plain("Remind me"),
-                    "options": [
-                        {"text": _plain(f"{offset_text(days)} before"), "value": f"{m.id}|{days}"}
-                        for days in REMINDER_DAYS
-                    ],
-                }
-            )
-    follow = {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind}
-    elements.append(button("Subscribe", SUBSCRIBE, json.dumps(follow)))
-    if viewer.is_admin:
-        elements.append(button("Edit", EDIT_MEETING, m.id))
-    return [
-        section("\n".join(lines)),
-        context(" · ".join(facts)),
-        {"type": "actions", "block_id": f"meeting:{m.id}"[:255], "elements": elements},
-    ]
+    return blocks
+
+
+def deadline_lines(answer: Answer) -> list[str]:
+    """Each deadline of the answer with its day, what it is, whose and how many days are left."""
+    names = {m.id: m.short_name or m.title for m in answer.meetings}
+    several = len({d.meeting_id for d in answer.deadlines}) > 1
+    lines = []
+    for d in answer.deadlines[:MAX_DEADLINES]:
+        days = answer.days_left(d)
+        left = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(days) or (
+            f"{days} days left" if days > 0 else f"{-days} days ago"
+        )
+        whose = f" — {escape(names[d.meeting_id])}" if several and d.meeting_id in names else ""
+        due = f"{d.due_date:%a} {_day_month(d.due_date)} {d.due_date.year}"
+        due += f" {d.due_time.strftime('%H:%M')}" if d.due_time else ""
+        lines.append(f"• *{due}*: {escape(d.title)}{whose} _({left})_")
+    return lines
+
+
+def suggestion_blocks(answer: Answer) -> list[dict[str, Any]]:
+    """Real meetings offered when the question named something the store does not have, or
+    "the next one" after an empty span: labelled, with a button that asks about each."""
+    if not answer.suggestions:
+        return []
+    blocks = [context("*Suggestions*: not what you asked about, but the nearest I know")]
+    for m in answer.suggestions[:5]:
+        when = date_range_text(m.start_date, m.end_date, m.precision)
+        line = f"*{escape(m.title)}*\n{when} · {escape(place_text(m))}"
+        ask = button("Ask about it", ASK_ABOUT, f"tell me about {m.id}")
+        blocks.append({"type": "section", "text": _text(line), "accessory": ask})
+    return blocks
 
 
 def page_value(question: str, offset: int, size: int) -> str:
@@ -232,7 +284,7 @@ def headline(answer: Answer) -> str:
     The core writes lists as a heading line plus one "• …" line per meeting (for plain-text
     surfaces); in Block Kit each meeting has its own blocks, so only the heading is kept.
     """
-    if not answer.meetings:
+    if not answer.meetings and not answer.deadlines:
         return answer.text
     kept = [line for line in answer.text.splitlines() if not line.lstrip().startswith("•")]
     return "\n".join(kept).strip() or answer.text
@@ -253,18 +305,14 @@ def answer_message(
     """
     page_size = max(1, min(page_size, PAGE_SIZE))
     blocks: list[dict[str, Any]] = [section(escape(headline(answer)) or "…")]
+    if answer.deadlines:  # the deadlines first: for a deadline question they are the answer
+        blocks.append(section("*Deadlines*\n" + "\n".join(deadline_lines(answer))))
     total = len(answer.meetings)
     offset = min(max(0, offset), max(0, total - 1))
     shown = answer.meetings[offset : offset + page_size]
     for m in shown:
         blocks.extend(meeting_blocks(m, viewer))
-    if answer.deadlines:
-        lines = [
-            f"• {escape(d.title)}: {_day_month(d.due_date)} {d.due_date.year}"
-            + (f" {d.due_time.strftime('%H:%M')}" if d.due_time else "")
-            for d in answer.deadlines[:10]
-        ]
-        blocks.append(section("*Deadlines*\n" + "\n".join(lines)))
+    blocks.extend(suggestion_blocks(answer))
     if answer.links:
         blocks.append(
             section(" · ".join(f"<{url}|{escape(name)}>" for name, url in answer.links.items()))

@@ -82,13 +82,22 @@ class SlackDeps:
     async def viewer(self, client: Any, user_id: str, *, admin_controls: bool) -> Viewer:
         """Who sees the blocks; `admin_controls` only where nobody else can see them."""
         tz = await self.timezones.get(client, user_id)
+        zone = tz or self.runtime.settings.default_tz
         return Viewer(
             public_url=self.runtime.settings.public_url,
-            timezone=tz or self.runtime.settings.default_tz,
+            timezone=zone,
             is_admin=admin_controls and self.is_admin(user_id),
+            today=self.now().astimezone(ZoneInfo(zone)).date(),
         )
 
-    async def ask(self, question: str, *, user_id: str, channel_id: str | None) -> Answer:
+    async def ask(
+        self,
+        question: str,
+        *,
+        user_id: str,
+        channel_id: str | None,
+        conversation: str | None = None,
+    ) -> Answer:
         """The core's answer, computed off the event loop; a polite reply if the core fails.
         The asker's zone is their profile's as last read (`timezones.get`, which every caller
         has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone."""
@@ -98,6 +107,7 @@ class SlackDeps:
             timezone=self.timezones.known(user_id),
             is_admin=self.is_admin(user_id),
             channel_id=channel_id,
+            conversation=conversation,
         )
         now = self.now()
         try:
@@ -133,6 +143,14 @@ class SlackDeps:
                 return fresh
 
         return await asyncio.to_thread(remember)
+
+
+def conversation_key(channel: str, thread_ts: str | None) -> str:
+    """Where a Slack conversation's memory lives: a direct message channel is one conversation
+    (top-level or in threads); elsewhere each thread is."""
+    if channel.startswith("D") or not thread_ts:
+        return f"slack:{channel}"
+    return f"slack:{channel}:{thread_ts}"
 
 
 def deps_of(context: Any) -> SlackDeps:

@@ -6,11 +6,14 @@ rules (bot.reminders), each in the words the chat commands use.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from bot import reminders
 from bot.calendar.chat import describe_target
 from bot.calendar.chat import offset_text as before_text
+from bot.reminders import digests, personal
 from storage import subscriptions
 from storage.models import Subscription
 
@@ -28,8 +31,9 @@ def my_subscriptions(session: Session, *, user_key: str) -> list[str]:
     return [_line(session, row) for row in rows]
 
 
-def my_reminders(session: Session, *, user_key: str) -> list[str]:
-    """One line per active reminder rule of `user_key`."""
+def my_reminders(session: Session, *, user_key: str, now: datetime | None = None) -> list[str]:
+    """One line per active reminder rule of `user_key`, then their personal reminders still to
+    come (when `now` is given) and their agendas."""
     lines = []
     for rule in reminders.list_rules(session, subscriber=user_key):
         if not rule.active:
@@ -41,6 +45,15 @@ def my_reminders(session: Session, *, user_key: str) -> list[str]:
         )
         when = f"{reminders.offsets_text(rule.offsets)} before, at {rule.time_of_day:%H:%M}"
         lines.append(f"{what} ({when}{', with deadlines' if rule.deadlines else ''})")
+    if now is not None:
+        lines += [
+            line.removeprefix("• ")
+            for line in personal.lines(session, subscriber=user_key, now=now)
+        ]
+    lines += [
+        f"{d.period} agenda, {digests.describe(d)}"
+        for d in digests.list_digests(session, subscriber=user_key)
+    ]
     return lines
 
 

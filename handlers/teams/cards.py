@@ -1,8 +1,10 @@
 """An `Answer` as a Teams Adaptive Card (schema 1.5, which Teams renders).
 
-Each meeting shows its dates, place, status and source, with Action.Submit buttons (Add to
-calendar, Remind me …, Subscribe) whose data `bot.button_commands.command_for` turns into core
-chat commands, and an Action.OpenUrl to the meeting's .ics on the feed server.
+Each meeting shows its dates, place, status and source, with Add to calendar (Action.OpenUrl:
+its .ics on the feed server, and Google Calendar and Outlook links) and Action.Submit buttons
+(Remind me …, Subscribe, Tell me when dates are set) whose data
+`bot.button_commands.command_for` turns into core chat commands. Deadlines are a FactSet;
+suggestions are labelled as such.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.ask.render_text import is_past
 from bot.button_commands import REMINDER_DAYS, offset_text, subscription_target
 from bot.calendar.ical import location_text
+from bot.calendar.links import GOOGLE_LABEL, ICS, OUTLOOK_LABEL, calendar_links
 from bot.conversation import Answer
-from storage.models import KIND_LABELS, Meeting, Precision
+from storage.models import KIND_LABELS, Meeting, Precision, Status
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 MAX_MEETINGS = 10  # keeps a card well under Teams' ~28 KB message limit
+MAX_SUGGESTIONS = 3
+MAX_DEADLINES = 20
 
 EXAMPLES = (
     "What's coming up?",
@@ -77,31 +83,42 @@ def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Action.Submit", "title": title, "data": data}
 
 
-def meeting_actions(m: Meeting, *, public_url: str) -> list[dict[str, Any]]:
-    remind_choices = [
-        _submit(f"{offset_text(days)} before", {"verb": "remind", "meeting_id": m.id, "days": days})
-        for days in REMINDER_DAYS
-    ]
-    actions: list[dict[str, Any]] = [
-        _submit("Add to calendar", {"verb": "calendar", "meeting_id": m.id}),
-        {
-            "type": "Action.ShowCard",
-            "title": "Remind me",
-            "card": {"type": "AdaptiveCard", "body": [], "actions": remind_choices},
-        },
-        _submit(
-            "Subscribe",
-            {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind},
-        ),
-    ]
-    if m.start_date is not None:  # undated meetings are not in the feeds
+def meeting_actions(m: Meeting, *, public_url: str, today: date | None = None) -> list[dict]:
+    """Add to calendar opens the meeting's .ics (and Google Calendar, Outlook links); without
+    dates, "Tell me when dates are set" instead; Remind me and Subscribe while it is not over."""
+    actions: list[dict[str, Any]] = []
+    links = calendar_links(m, public_url)
+    if links:
+        actions.append({"type": "Action.OpenUrl", "title": "Add to calendar", "url": links[ICS]})
+        actions += [
+            {"type": "Action.OpenUrl", "title": label, "url": links[label]}
+            for label in (GOOGLE_LABEL, OUTLOOK_LABEL)
+            if label in links
+        ]
+    over = today is not None and is_past(m, today)
+    if m.start_date is None and m.status != Status.cancelled and not over:
+        actions.append(_submit("Tell me when dates are set", {"verb": "dated", "meeting_id": m.id}))
+    if m.start_date is not None and m.status != Status.cancelled and not over:
+        remind_choices = [
+            _submit(
+                f"{offset_text(days)} before", {"verb": "remind", "meeting_id": m.id, "days": days}
+            )
+            for days in REMINDER_DAYS
+        ]
         actions.append(
-            {"type": "Action.OpenUrl", "title": "Calendar file", "url": ics_url(public_url, m.id)}
+            {
+                "type": "Action.ShowCard",
+                "title": "Remind me",
+                "card": {"type": "AdaptiveCard", "body": [], "actions": remind_choices},
+            }
         )
+    if not over:
+        follow = {"verb": "subscribe", "meeting_id": m.id, "region": m.region, "kind": m.kind}
+        actions.append(_submit("Subscribe", follow))
     return actions
 
 
-def meeting_container(m: Meeting, *, public_url: str) -> dict[str, Any]:
+def meeting_container(m: Meeting, *, public_url: str, today: date | None = None) -> dict[str, Any]:
     title = m.title + (f" ({m.short_name})" if m.short_name and m.short_name not in m.title else "")
     facts = [
         {"title": "When", "value": when_text(m)},
@@ -120,7 +137,10 @@ def meeting_container(m: Meeting, *, public_url: str) -> dict[str, Any]:
         "items": [
             _text(title, weight="Bolder"),
             {"type": "FactSet", "facts": facts},
-            {"type": "ActionSet", "actions": meeting_actions(m, public_url=public_url)},
+            {
+                "type": "ActionSet",
+                "actions": meeting_actions(m, public_url=public_url, today=today),
+            },
         ],
     }
 
@@ -138,20 +158,54 @@ def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]], fallback: s
     return card
 
 
+def deadline_facts(answer: Answer) -> dict[str, Any]:
+    """The answer's deadlines as facts: the day and days left, what is due and for which
+    meeting."""
+    names = {m.id: m.short_name or m.title for m in [*answer.meetings, *answer.suggestions]}
+    facts = []
+    for d in answer.deadlines[:MAX_DEADLINES]:
+        days = answer.days_left(d)
+        left = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(days) or (
+            f"in {days} days" if days > 0 else f"{-days} days ago"
+        )
+        whose = f", {names[d.meeting_id]}" if d.meeting_id in names else ""
+        facts.append(
+            {"title": f"{d.due_date:%a} {_day(d.due_date)}", "value": f"{d.title}{whose} ({left})"}
+        )
+    return {"type": "FactSet", "facts": facts}
+
+
 def answer_card(answer: Answer, *, public_url: str) -> dict[str, Any]:
-    """The whole answer: its sentence, then each meeting (at most MAX_MEETINGS) with buttons."""
-    body: list[dict[str, Any]] = [_text(answer.text)]
+    """The whole answer: its sentence, its deadlines, then each meeting (at most MAX_MEETINGS)
+    with buttons, then any suggestions, labelled as such."""
+    today = answer.today or (answer.now.date() if answer.now else None)
+    text = answer.text
+    if answer.deadlines:  # the facts below list them: keep the sentence, not the bullets
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("•")) or text
+    body: list[dict[str, Any]] = [_text(text)]
+    if answer.deadlines:
+        body += [_text("Deadlines", weight="Bolder", spacing="Medium"), deadline_facts(answer)]
     shown = answer.meetings[:MAX_MEETINGS]
-    body += [meeting_container(m, public_url=public_url) for m in shown]
+    body += [meeting_container(m, public_url=public_url, today=today) for m in shown]
     hidden = len(answer.meetings) - len(shown)
     if hidden > 0:
         body.append(_text(f"…and {hidden} more. Ask more narrowly to see them.", isSubtle=True))
-    for d in answer.deadlines:
-        body.append(_text(f"Deadline: {d.title}, {_day(d.due_date)}", spacing="Small"))
+    if answer.suggestions:
+        body.append(
+            _text(
+                "Suggestions: not what you asked about, but the nearest I know",
+                weight="Bolder",
+                spacing="Medium",
+            )
+        )
+        body += [
+            meeting_container(m, public_url=public_url, today=today)
+            for m in answer.suggestions[:MAX_SUGGESTIONS]
+        ]
     actions = [
         {"type": "Action.OpenUrl", "title": name, "url": url} for name, url in answer.links.items()
     ]
-    if not answer.meetings and not actions:
+    if not answer.meetings and not answer.suggestions and not actions:
         actions = [_submit(q, {"verb": "ask", "question": q}) for q in EXAMPLES[:3]]
     return _card(body, actions, answer.text)
 

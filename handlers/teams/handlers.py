@@ -41,7 +41,7 @@ from storage import teams as teams_store
 
 log = logging.getLogger(__name__)
 
-BUTTON_VERBS = re.compile(r"^(ask|calendar|remind|subscribe)$")
+BUTTON_VERBS = re.compile(r"^(ask|calendar|remind|subscribe|dated)$")
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 STALE_BUTTON = "That button no longer works. Ask me again and use the buttons on the new answer."
 
@@ -104,11 +104,13 @@ def user_timezone(activity: Activity) -> str | None:
 
 def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:
     user = activity.from_property
+    conversation = activity.conversation.id if activity.conversation else None
     return Asker(
         user_id=user.id if user else None,
         platform="teams",
         timezone=user_timezone(activity),
-        channel_id=activity.conversation.id if activity.conversation else None,
+        channel_id=conversation,
+        conversation=f"teams:{conversation}" if conversation else None,
     )
 
 

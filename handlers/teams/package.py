@@ -30,6 +30,9 @@ COMMANDS = [
     ("meetings in Africa", "Meetings in a region, country or city"),
     ("meetings in February 2016", "What's on in a month, a week or between two dates"),
     ("who funds ICCM4?", "Who hosts or funds a meeting"),
+    ("what's due this week?", "Deadlines: a meeting's, the next one, or those in a week or month"),
+    ("send me a daily agenda", "The day's meetings and deadlines every morning"),
+    ("remind me at 9 to book flights", "A personal reminder at the time you say"),
     ("help", "What I can answer, with examples"),
 ]
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date
 
 from fastapi import FastAPI, HTTPException, Query
 from sqlmodel import Session
 
 from bot.reminders.scheduler import start_reminders
-from bot.runtime import Runtime, open_runtime, prepare_database
+from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
 from bot.sources.scheduler import start_sources
 from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
@@ -25,13 +26,18 @@ from storage.models import Kind, meeting_json
 log = logging.getLogger("secbot")
 
 
-def create_app(runtime: Runtime | None = None) -> FastAPI:
-    """Build the app; without a runtime, one is opened from the settings at start-up."""
+def create_app(runtime: Runtime | None = None, *, demo: bool | None = None) -> FastAPI:
+    """Build the app; without a runtime, one is opened from the settings at start-up. `demo`
+    (default: when no runtime is given) lets a fresh clone's store run on the demo clock
+    (bot.runtime.demo_clock) when SECBOT_NOW is not set."""
+    wants_demo = runtime is None if demo is None else demo
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or open_runtime(running=True, prepare=False)
         prepare_database(rt.engine, rt.clock, seed=rt.settings.seed_on_start)
+        if wants_demo:  # a fresh clone: the seed's calendar, living
+            rt = replace(rt, clock=demo_clock(rt.settings, rt.engine) or rt.clock)
         app.state.runtime = rt
         stop_reminders = await start_reminders(rt, build_notifiers(rt))
         stop_sources = await start_sources(rt)

@@ -2,6 +2,7 @@
 importable from here (`from storage.models import Meeting, MeetingData`)."""
 
 from storage.models.chat import AgentState, Person, SlackEvent, TeamsConversation
+from storage.models.conversation import ConversationMemory
 from storage.models.feeds import (
     FeedState,
     FeedToken,
@@ -28,6 +29,13 @@ from storage.models.meetings import (
     meeting_json,
     table_values,
 )
+from storage.models.personal import (
+    Digest,
+    DigestPeriod,
+    PersonalReminder,
+    digest_json,
+    personal_reminder_json,
+)
 from storage.models.reminders import (
     Delivery,
     DeliveryKind,
@@ -48,12 +56,15 @@ __all__ = [
     "WORD_SOURCES",
     "AgentState",
     "CalendarSource",
+    "ConversationMemory",
     "Deadline",
     "DeadlineData",
     "DeadlineKind",
     "Delivery",
     "DeliveryKind",
     "DeliveryState",
+    "Digest",
+    "DigestPeriod",
     "FeedState",
     "FeedToken",
     "Invitation",
@@ -63,6 +74,7 @@ __all__ = [
     "MeetingData",
     "MeetingWord",
     "Person",
+    "PersonalReminder",
     "Precision",
     "ReminderRule",
     "RuleScope",
@@ -78,8 +90,10 @@ __all__ = [
     "deadline_json",
     "default_id",
     "delivery_json",
+    "digest_json",
     "meeting_data",
     "meeting_json",
+    "personal_reminder_json",
     "rule_json",
     "slugify",
     "source_json",

@@ -31,6 +31,9 @@ class DeliveryKind(StrEnum):
     invite = "invite"  # a first invitation (iMIP REQUEST; queued by the invites code)
     update = "update"  # a changed meeting (REQUEST with a higher SEQUENCE)
     cancel = "cancel"  # a cancelled meeting (iMIP CANCEL for invitees, a notice in chat)
+    dated = "dated"  # an undated meeting got its dates (for those who asked to be told)
+    note = "note"  # a personal reminder (subject "note:ID", meeting_id "")
+    digest = "digest"  # one occurrence of an agenda (subject "digest:ID:DATE", meeting_id "")
 
 
 class DeliveryState(StrEnum):
@@ -39,6 +42,7 @@ class DeliveryState(StrEnum):
     sent = "sent"
     failed = "failed"  # gave up after retries or on a permanent error (`last_error`)
     skipped = "skipped"  # will not be sent (`reason`)
+    waiting = "waiting"  # owed once a fact changes (a "dated" notice: when the dates are set)
 
 
 class ReminderRule(SQLModel, table=True):
@@ -78,8 +82,9 @@ class ReminderRule(SQLModel, table=True):
 class Delivery(SQLModel, table=True):
     """One message to one recipient about one subject: the ledger the scheduler works from.
 
-    `subject` is "meeting:ID" (reminders), "deadline:ID", or "invite|update|cancel:ID:SEQUENCE";
-    with recipient, channel and offset it is unique, so planning twice never queues twice.
+    `subject` is "meeting:ID" (reminders), "deadline:ID", "invite|update|cancel:ID:SEQUENCE",
+    "dated:ID", "note:ID" (personal reminders) or "digest:ID:YYYY-MM-DD" (agendas); with
+    recipient, channel and offset it is unique, so planning twice never queues twice.
     """
 
     __tablename__ = "delivery"

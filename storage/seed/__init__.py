@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from storage import repo
 from storage.importers import read_file
-from storage.models import MeetingData
+from storage.models import Meeting, MeetingData
 
 SEED_FILE = Path(__file__).parent / "meetings.yaml"
 
@@ -35,3 +36,18 @@ def seed_if_empty(session: Session, *, now: datetime) -> repo.UpsertResult | Non
     if repo.count_meetings(session) > 0:
         return None
     return load_seed(session, now=now)
+
+
+def seed_date(path: Path = SEED_FILE) -> date | None:
+    """The day the seed's report describes the calendar as of (its `as_of:`), if it says."""
+    found = re.search(r"^as_of:\s*(\d{4}-\d{2}-\d{2})\s*$", path.read_text(encoding="utf-8"), re.M)
+    return date.fromisoformat(found.group(1)) if found else None
+
+
+def holds_only_seed(session: Session, path: Path = SEED_FILE) -> bool:
+    """Whether the store holds the seed's meetings and nothing else (a fresh clone)."""
+    ids = {m.id for m in seed_meetings(path)}
+    stored = session.exec(select(func.count()).select_from(Meeting)).one()
+    if stored != len(ids):
+        return False
+    return all(i in ids for i in session.exec(select(col(Meeting.id))))

@@ -24,7 +24,7 @@ def test_the_migration_keeps_meetings_and_what_hangs_off_them(seeded: Engine) ->
     assert before["meeting"] > 25 and before["meeting_word"] > 0
     from alembic import command
 
-    command.downgrade(db.alembic_config(seeded), "0008_person")
+    command.downgrade(db.alembic_config(seeded), "0009_conversations_and_agendas")
     assert "source_id" not in {c["name"] for c in inspect(seeded).get_columns("meeting")}
     assert counts(seeded) == before
     db.upgrade(seeded)

@@ -17,6 +17,9 @@ from bot.button_commands import command_for
 from handlers.slack.blocks import (
     ADD_MEETING,
     ADD_TO_CALENDAR,
+    ADD_TO_GOOGLE,
+    ADD_TO_OUTLOOK,
+    ASK_ABOUT,
     CALENDAR_LINK,
     EDIT_MEETING,
     REMIND_ME,
@@ -24,12 +27,13 @@ from handlers.slack.blocks import (
     SHOW_MORE,
     SHOW_PREVIOUS,
     SUBSCRIBE,
+    TELL_WHEN_DATED,
     answer_message,
     escape,
     read_page_value,
 )
 from handlers.slack.blocks import context as context_block
-from handlers.slack.deps import SlackDeps, deps_of, log
+from handlers.slack.deps import SlackDeps, conversation_key, deps_of, log
 from handlers.slack.modal import meeting_modal
 from storage import repo
 from storage.models import Meeting
@@ -40,6 +44,10 @@ SHOWN_UPCOMING = 5
 
 def register(app: Any) -> None:
     app.action(ADD_TO_CALENDAR)(on_link)
+    app.action(ADD_TO_GOOGLE)(on_link)
+    app.action(ADD_TO_OUTLOOK)(on_link)
+    app.action(TELL_WHEN_DATED)(on_tell_when_dated)
+    app.action(ASK_ABOUT)(on_ask_about)
     app.action(REMIND_ME)(on_remind)
     app.action(CALENDAR_LINK)(on_calendar_link)
     app.action(SUBSCRIBE)(on_subscribe)
@@ -86,8 +94,20 @@ async def _command(
     user = _user(body)
     await deps.timezones.get(client, user)  # the profile zone the core keeps for reminders
     channel = (body.get("channel") or {}).get("id")
-    answer = await deps.ask(question, user_id=user, channel_id=channel)
+    answer = await deps.ask(
+        question, user_id=user, channel_id=channel, conversation=_conversation(body)
+    )
     await reply_privately(body, client, respond, answer.text)
+
+
+def _conversation(body: dict[str, Any]) -> str | None:
+    """The conversation a button was pressed in (its thread), for what it says to follow up."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    if not channel:
+        return None
+    message = body.get("message") or {}
+    return conversation_key(str(channel), message.get("thread_ts") or container.get("thread_ts"))
 
 
 async def on_link(ack: Any) -> None:
@@ -108,6 +128,26 @@ async def on_remind(
     value = (action.get("selected_option") or {}).get("value") or ""
     meeting_id, _, days = str(value).partition("|")
     command = command_for({"verb": "remind", "meeting_id": meeting_id, "days": days})
+    if command:
+        await _command(body, client, respond, deps_of(context), command)
+
+
+async def on_tell_when_dated(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
+    """An undated meeting's "Tell me when dates are set": a notice once it has dates."""
+    await ack()
+    command = command_for({"verb": "dated", "meeting_id": str(action.get("value") or "")})
+    if command:
+        await _command(body, client, respond, deps_of(context), command)
+
+
+async def on_ask_about(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: Any, respond: Any
+) -> None:
+    """A suggestion's "Ask about it": what that meeting is, for the clicker."""
+    await ack()
+    command = command_for({"verb": "ask", "question": str(action.get("value") or "")})
     if command:
         await _command(body, client, respond, deps_of(context), command)
 
@@ -147,7 +187,9 @@ async def _reanswer(
     question, offset, size = read_page_value(value)
     if question:
         channel = (body.get("channel") or {}).get("id")
-        answer = await deps.ask(question, user_id=user, channel_id=channel)
+        answer = await deps.ask(
+            question, user_id=user, channel_id=channel, conversation=_conversation(body)
+        )
     else:
         answer = await deps.upcoming(tz=viewer.timezone, limit=SHOWN_UPCOMING)
     return answer, viewer, offset, size

@@ -9,7 +9,14 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.slack.blocks import answer_message, home_view
-from handlers.slack.deps import SlackDeps, deps_of, from_a_bot, log, question_text
+from handlers.slack.deps import (
+    SlackDeps,
+    conversation_key,
+    deps_of,
+    from_a_bot,
+    log,
+    question_text,
+)
 from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
 from handlers.slack.sources import home_blocks as sources_blocks
 from storage.sources import list_sources
@@ -73,10 +80,11 @@ async def answer_in_thread(
     if not user or not channel:
         return
     question = question_text(event.get("text"))
-    viewer = await deps.viewer(client, user, admin_controls=False)
-    answer = await deps.ask(question, user_id=user, channel_id=channel)
-    message = answer_message(answer, viewer)
     thread_ts = event.get("thread_ts") or event.get("ts")
+    viewer = await deps.viewer(client, user, admin_controls=False)
+    key = conversation_key(str(channel), thread_ts)
+    answer = await deps.ask(question, user_id=user, channel_id=channel, conversation=key)
+    message = answer_message(answer, viewer)
     if not await gate():
         return
     await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
@@ -108,7 +116,7 @@ async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate:
             key = f"slack:{user}"
             followed = list_sources(session) if viewer.is_admin else []
             return (
-                my_reminders(session, user_key=key),
+                my_reminders(session, user_key=key, now=deps.now()),
                 my_subscriptions(session, user_key=key),
                 private_feed_status(session, user_key=key),
                 sources_blocks(followed, deps.now()) if viewer.is_admin else [],

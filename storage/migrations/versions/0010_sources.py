@@ -2,7 +2,7 @@
 meeting.source_id: the source a meeting came from
 
 Revision ID: 0010_sources
-Revises: 0008_person
+Revises: 0009_conversations_and_agendas
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import storage.models
 from alembic import op
 
 revision: str = '0010_sources'
-down_revision: str | None = '0008_person'
+down_revision: str | None = '0009_conversations_and_agendas'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -39,9 +39,21 @@ def test_remind_me_days_before_a_meeting_by_city_or_id(seeded: Engine) -> None:
     (row,) = pending(seeded, "slack:U0ANA")
     # 09:00 in Lusaka (UTC+2) on 30 January
     assert row.due_at == datetime(2016, 1, 30, 7, 0, tzinfo=UTC)
-    assert say(seeded, "remind me two weeks before brno-regional-2016").intent == "reminder_error"
+    assert say(seeded, "remind me two weeks before paris-regional-2016").intent == "reminder_error"
     answer = say(seeded, "remind me 1 week before cee-regional-2016")
     assert answer is not None and answer.meetings[0].city == "Brno"
+    # words that name a meeting as a question would: read like one
+    answer = say(seeded, "remind me 1 week before the regional meeting in Brno")
+    assert answer is not None and answer.intent == "reminder_set"
+    assert [m.id for m in answer.meetings] == ["cee-regional-2016"]
+    assert "Wednesday 27 January 2016" in answer.text
+
+
+def test_a_reminder_for_a_past_meeting_is_refused_with_the_reason(seeded: Engine) -> None:
+    answer = say(seeded, "Remind me 3 days before the Moscow bureau meeting")
+    assert answer is not None and answer.intent == "reminder_error"
+    assert "already took place" in answer.text and "1–2 July 2015" in answer.text
+    assert pending(seeded, "slack:U0ANA") == []
 
 
 def test_unknown_and_ambiguous_meetings_are_explained(seeded: Engine) -> None:

@@ -13,7 +13,7 @@ from bot import reminders
 from bot.assistant import answer
 from bot.conversation import Answer, Asker
 from bot.reminders import profiles
-from bot.reminders.chat import days_text, offsets_in_words
+from bot.reminders.chat_terms import days_text, offsets_in_words
 from storage import db, people, repo
 from storage.models import Delivery, DeliveryState, MeetingData, Person, RuleScope
 from tests.runtimes import runtime_of

@@ -16,6 +16,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.slack.blocks import (
     ADD_MEETING,
+    ADD_TO_CALENDAR,
+    ADD_TO_GOOGLE,
+    ADD_TO_OUTLOOK,
     CALENDAR_LINK,
     EDIT_MEETING,
     MAX_BLOCKS,
@@ -24,6 +27,7 @@ from handlers.slack.blocks import (
     SHOW_MORE,
     SHOW_PREVIOUS,
     SUBSCRIBE,
+    TELL_WHEN_DATED,
     Viewer,
     answer_message,
     date_range_text,
@@ -44,7 +48,7 @@ from handlers.slack.modal import (
     new_meeting,
     submitted_fields,
 )
-from storage.models import Meeting, MeetingData, table_values
+from storage.models import Deadline, Meeting, MeetingData, table_values
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
 VIEWER = Viewer(public_url="https://secbot.example.org/", timezone="Europe/Zurich")
@@ -145,8 +149,12 @@ def test_a_meeting_has_dates_place_status_source_and_buttons() -> None:
     facts = context["elements"][0]["text"]
     assert "Status: confirmed" in facts and "INC7 progress report, paragraph 11" in facts
     assert "webcal://secbot.example.org/calendar/meeting/" in facts
-    [calendar, remind, subscribe] = buttons["elements"]
+    [calendar, google, outlook, remind, subscribe] = buttons["elements"]
     assert calendar["url"] == f"https://secbot.example.org/calendar/meeting/{m.id}.ics"
+    assert google["url"].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
+    assert "dates=20160202%2F20160205" in google["url"]  # all day: the end is exclusive
+    assert outlook["url"].startswith("https://outlook.office.com/calendar/0/deeplink/compose?")
+    assert "startdt=2016-02-02&enddt=2016-02-05&allday=true" in outlook["url"]
     assert remind["action_id"] == REMIND_ME
     assert [o["value"] for o in remind["options"]] == [f"{m.id}|{d}" for d in (1, 3, 7, 14)]
     assert [o["text"]["text"] for o in remind["options"]][-1] == "2 weeks before"
@@ -157,9 +165,41 @@ def test_a_meeting_has_dates_place_status_source_and_buttons() -> None:
 
 def test_undated_and_cancelled_meetings_offer_no_calendar_or_reminder() -> None:
     undated = meeting(title="INC7", country="JO")
-    assert actions(meeting_blocks(undated, VIEWER)) == [SUBSCRIBE]
+    assert actions(meeting_blocks(undated, VIEWER)) == [TELL_WHEN_DATED, SUBSCRIBE]
+    [tell] = [e for e in meeting_blocks(undated, VIEWER)[2]["elements"] if e["value"] == undated.id]
+    assert command_for({"verb": "dated", "meeting_id": tell["value"]}) == (
+        f"tell me when dates are set for {undated.id}"
+    )
     cancelled = meeting(start="2016-05-01", status="cancelled", city="Paris")
     assert REMIND_ME not in actions(meeting_blocks(cancelled, VIEWER))
+
+
+def test_past_meetings_offer_neither_remind_me_nor_subscribe() -> None:
+    held = meeting(start="2015-07-01", end="2015-07-02", city="Moscow", status="held")
+    today = Viewer(public_url="https://secbot.example.org", today=date(2015, 12, 15))
+    assert actions(meeting_blocks(held, today)) == [ADD_TO_CALENDAR, ADD_TO_GOOGLE, ADD_TO_OUTLOOK]
+    coming = meeting(start="2016-02-02", city="Lusaka")
+    assert {REMIND_ME, SUBSCRIBE} <= set(actions(meeting_blocks(coming, today)))
+
+
+def test_deadlines_and_suggestions_have_their_own_sections() -> None:
+    lusaka = meeting(id="lusaka", start="2016-02-02", end="2016-02-04", city="Lusaka")
+    due = Deadline(id=1, meeting_id="lusaka", title="Registration", kind="registration",
+                   due_date=date(2016, 1, 12), created_at=NOW, updated_at=NOW)  # fmt: skip
+    answer = Answer(
+        question="q", now=NOW, intent="list", text="Deadlines for X:\n• 12 January — Registration",
+        meetings=[lusaka], deadlines=[due], today=date(2015, 12, 15),
+        suggestions=[meeting(id="other", start="2016-03-01", city="Nairobi")],
+    )  # fmt: skip
+    blocks = answer_message(answer, VIEWER)["blocks"]
+    assert blocks[0]["text"]["text"] == "Deadlines for X:"
+    assert (
+        blocks[1]["text"]["text"]
+        == "*Deadlines*\n• *Tue 12 January 2016*: Registration _(28 days left)_"
+    )
+    assert ids(blocks) == ["lusaka"]
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "*Suggestions*" in text and "tell me about other" in text
 
 
 # --- answers and paging ----------------------------------------------------------------------
@@ -368,6 +408,7 @@ async def test_answer_in_thread_renders_the_cores_meetings() -> None:
             timezone="Asia/Tokyo",
             is_admin=True,
             channel_id="C1",
+            conversation="slack:C1:1.000001",
         )
     ]
     deps.answer = broken_answer

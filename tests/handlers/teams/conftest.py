@@ -58,7 +58,8 @@ class RecordingAnswer:
 
 
 class ListingAnswer(RecordingAnswer):
-    """Answers every question with the first `count` stored meetings (for card structure)."""
+    """Answers every question with the first `count` meetings still to come (for card
+    structure: those offer every button)."""
 
     def __init__(self, count: int = 3) -> None:
         super().__init__()
@@ -67,7 +68,7 @@ class ListingAnswer(RecordingAnswer):
     def __call__(self, question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
         self.calls.append((question, asker))
         with db.session_scope(runtime.engine) as session:
-            rows = [m for m in repo.list_meetings(session) if m.start_date][: self.count]
+            rows = repo.list_meetings(session, start=now.date(), dated_only=True)[: self.count]
         return Answer(question=question, now=now, intent="list", text="Meetings:", meetings=rows)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine
 
@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.conversation import Answer
 from handlers.teams.cards import MAX_MEETINGS, answer_card, greeting_card, when_text
 from storage import db, repo
-from storage.models import Meeting
+from storage.models import DeadlineData, Meeting
 from tests.handlers.teams.conftest import PUBLIC_URL
 
 
@@ -51,7 +51,8 @@ def test_dates_for_humans() -> None:
 def test_every_meeting_has_facts_and_buttons(seeded: Engine, clock: Clock) -> None:
     with db.session_scope(seeded) as session:
         rows = repo.list_meetings(session)
-    answer = Answer(question="q", now=clock.now(), intent="list", text="All of them", meetings=rows)
+    before_all = datetime(2014, 1, 1, tzinfo=UTC)  # none is over: every button is offered
+    answer = Answer(question="q", now=before_all, intent="list", text="All of them", meetings=rows)
     card = answer_card(answer, public_url=PUBLIC_URL)
 
     assert len(json.dumps(card).encode()) < 28_000  # Teams' message size limit
@@ -66,13 +67,54 @@ def test_every_meeting_has_facts_and_buttons(seeded: Engine, clock: Clock) -> No
             assert facts["Source"].startswith(m.source_document)
         actions = c["items"][2]["actions"]
         commands = [command_for(a["data"]) for a in actions if a["type"] == "Action.Submit"]
-        reminders = [command_for(a["data"]) for a in actions[1]["card"]["actions"]]
-        assert commands[0] == f"add {m.id} to my calendar"
-        assert commands[1] is not None and commands[1].startswith("subscribe me to ")
-        assert reminders == [
-            f"remind me {offset} before {m.id}"
-            for offset in ("1 day", "3 days", "1 week", "2 weeks")
-        ]
+        if m.start_date is not None:  # Add to calendar opens the .ics itself
+            assert actions[0] == {"type": "Action.OpenUrl", "title": "Add to calendar",
+                                  "url": f"{PUBLIC_URL}/calendar/meeting/{m.id}.ics"}  # fmt: skip
+        else:
+            assert commands[0] == f"tell me when dates are set for {m.id}"
+        assert commands[-1] is not None and commands[-1].startswith("subscribe me to ")
+        [remind] = [a for a in actions if a["type"] == "Action.ShowCard"] or [None]
+        if m.start_date is not None and m.status != "cancelled":
+            assert remind is not None
+            assert [command_for(a["data"]) for a in remind["card"]["actions"]] == [
+                f"remind me {offset} before {m.id}"
+                for offset in ("1 day", "3 days", "1 week", "2 weeks")
+            ]
+
+
+def test_past_meetings_offer_no_reminder_or_subscription(seeded: Engine, clock: Clock) -> None:
+    with db.session_scope(seeded) as session:
+        held = repo.get_meeting(session, meeting_id="bureau-moscow-2015")
+        coming = repo.get_meeting(session, meeting_id="africa-regional-2016")
+    assert held is not None and coming is not None
+    answer = Answer(question="q", now=clock.now(), intent="list", text="t", meetings=[held, coming])
+    past, future = [b for b in answer_card(answer, public_url=PUBLIC_URL)["body"] if "id" in b]
+    assert [a["title"] for a in past["items"][2]["actions"]] == [
+        "Add to calendar", "Google Calendar", "Outlook",
+    ]  # fmt: skip
+    assert [a["title"] for a in future["items"][2]["actions"]][-2:] == ["Remind me", "Subscribe"]
+
+
+def test_deadlines_are_facts_with_days_left(seeded: Engine, clock: Clock) -> None:
+    with db.session_scope(seeded) as session:
+        lusaka = repo.get_meeting(session, meeting_id="africa-regional-2016")
+        assert lusaka is not None
+        due = repo.add_deadline(
+            session,
+            data=DeadlineData(meeting_id=lusaka.id, title="Registration", kind="registration",
+                              due_date=date(2016, 1, 12)),
+            now=clock.now(),
+        )  # fmt: skip
+    answer = Answer(
+        question="q", now=clock.now(), intent="list", text="Deadlines:\n• 12 January",
+        today=date(2015, 12, 15), meetings=[lusaka], deadlines=[due],
+    )  # fmt: skip
+    card = answer_card(answer, public_url=PUBLIC_URL)
+    assert card["body"][0]["text"] == "Deadlines:"
+    [facts] = [b for b in card["body"] if b["type"] == "FactSet"]
+    assert facts["facts"] == [
+        {"title": "Tue 12 January 2016", "value": f"Registration, {lusaka.title} (in 28 days)"}
+    ]
 
 
 def test_undated_meetings_have_no_calendar_file_link() -> None:

@@ -87,6 +87,7 @@ async def test_a_direct_message_gets_the_core_answer_as_a_card(
         platform="teams",
         timezone=None,  # the test activity carries no time zone: the core uses the default
         channel_id="convo1",
+        conversation="teams:convo1",
     )
     expected = answer(question, runtime=runtime_of(seeded), asker=asker, now=clock.now())
     [card] = replies
@@ -111,7 +112,7 @@ async def test_meetings_come_with_their_buttons(seeded: Engine, clock: Clock) ->
     containers = [b for b in cards[0]["body"] if b["type"] == "Container"]
     assert len(containers) == 2
     titles = [a["title"] for a in containers[0]["items"][2]["actions"]]
-    assert titles == ["Add to calendar", "Remind me", "Subscribe", "Calendar file"]
+    assert titles == ["Add to calendar", "Google Calendar", "Outlook", "Remind me", "Subscribe"]
 
 
 async def test_buttons_become_core_commands(

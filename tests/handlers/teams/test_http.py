@@ -89,10 +89,10 @@ async def test_personal_message_is_answered_with_an_adaptive_card(
     assert {"When", "Where", "Status", "Source"} <= facts.keys()
     actions = first["items"][2]["actions"]
     assert [a["type"] for a in actions] == [
-        "Action.Submit", "Action.ShowCard", "Action.Submit", "Action.OpenUrl",
+        "Action.OpenUrl", "Action.OpenUrl", "Action.OpenUrl", "Action.ShowCard", "Action.Submit",
     ]  # fmt: skip
-    assert actions[0]["data"] == {"verb": "calendar", "meeting_id": meeting_id}
-    assert actions[3]["url"] == f"{PUBLIC_URL}/calendar/meeting/{meeting_id}.ics"
+    assert actions[0]["title"] == "Add to calendar"
+    assert actions[0]["url"] == f"{PUBLIC_URL}/calendar/meeting/{meeting_id}.ics"
 
     with db.session_scope(seeded) as session:
         stored = teams_store.personal_conversation(session, user_key="teams:29:user-ada")
