@@ -258,7 +258,7 @@ def _rank(
         ordinal = m.start_date.toordinal() if m.start_date else far
         if q.selector == "first":
             order: float = ordinal
-        elif q.selector == "last":
+        elif q.selector in ("last", "final"):
             order = -ordinal if m.start_date else far
         else:
             order = distance(m)
@@ -392,7 +392,7 @@ def _single_text(q: Query, intent: str, m: Meeting) -> str:
 def _list(q: Query, session: Session, *, intent: str) -> Reply:
     f = _timed(q, _filter(q))
     plain = _timed(q, _filter(q, words=False))
-    newest_first = q.selector == "last" or (q.tense == "past" and not q.span)
+    newest_first = q.selector in ("last", "final") or (q.tense == "past" and not q.span)
     limit = q.limit or MAX_LIST
     found, used = _with_terms(q, session, f, plain, newest_first=newest_first, limit=limit + 1)
     if q.selector == "first" and not q.limit and found:
@@ -409,6 +409,10 @@ def _list(q: Query, session: Session, *, intent: str) -> Reply:
         return Reply(intent, _single_text(q, intent, meetings[0]), meetings, total=1)
     if not meetings:
         nothing = _nothing(q, session)[0]
+        if q.from_now:  # "what's on in São Paulo?" with nothing to come: what there was
+            anytime = _list(replace(q, span=None, from_now=False), session, intent=intent)
+            if anytime.meetings:
+                return replace(anytime, text=f"I found nothing from now on. {anytime.text}")
         if q.organisations and q.tense and not q.span and not q.selector:
             # "which meetings did Switzerland fund?": a role's verb is in the past even when
             # the funding is for meetings still to come

@@ -95,23 +95,25 @@ def describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_text(text: str, *, fmt: str, name: str) -> ReadResult:
+def read_text(text: str, *, fmt: str, name: str, enrich: bool = True) -> ReadResult:
     try:
-        return read_rows(_reader(fmt)(text), name=name)
+        return read_rows(_reader(fmt)(text), name=name, enrich=enrich)
     except ImportFormatError as e:
         return ReadResult(errors=[f"{name}:{e.line}: {e}"])
 
 
-def read_rows(found: Iterable[Row] | Any, *, name: str) -> ReadResult:
-    """Enrich and validate a reader's rows (a list, or a spreadsheet's `Sheet`)."""
-    from storage.importers.enrich import enrich_all
+def read_rows(found: Iterable[Row] | Any, *, name: str, enrich: bool = True) -> ReadResult:
+    """Enrich and validate a reader's rows (a list, or a spreadsheet's `Sheet`); without
+    `enrich`, rows are taken as written (only the benchmark does that)."""
+    from storage.importers.enrich import as_given, enrich_all
 
     result = ReadResult()
     rows = list(getattr(found, "rows", found))
     result.warnings.extend(getattr(found, "warnings", []))
     errors = {line: message for line, message in getattr(found, "errors", [])}
     seen: dict[str, int] = {}
-    enriched = enrich_all([raw for line, raw in rows if line not in errors])
+    kept = [raw for line, raw in rows if line not in errors]
+    enriched = enrich_all(kept) if enrich else [as_given(raw) for raw in kept]
     lines = [line for line, _ in rows if line not in errors]
     result.errors.extend(f"{name}:{line}: {message}" for line, message in errors.items())
     for line, done in zip(lines, enriched, strict=True):

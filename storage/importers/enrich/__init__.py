@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage import places
 from storage.importers.enrich import gazetteer, zones
 from storage.importers.enrich.kinds import kind_of
 from storage.importers.enrich.names import read_naming
@@ -74,6 +75,7 @@ def enrich(raw: Mapping[str, Any]) -> Enriched:
     place = _place(out, location, description)
     _online(out, place, title, description, categories)
     _kind(out, title, categories)
+    _region(out, title)
     _naming(out, title)
     _roles(out, description)
     _times(out, raw, place)
@@ -194,6 +196,22 @@ def _kind(out: Enriched, title: str, categories: list[Any]) -> None:
     out.unresolved.append("kind: the title names no kind of meeting; stored as other")
 
 
+def _region(out: Enriched, title: str) -> None:
+    """The region a meeting serves, when its title names one ("for West African …",
+    "Regional consultation for Asia and the Pacific"); else the country's (MeetingData)."""
+    if not _empty(out.row, "region") or not title:
+        return
+    folded = " " + re.sub(r"[^a-z]+", " ", places.fold(title)) + " "
+    named = {
+        region
+        for alias, region in places.REGION_ALIASES.items()
+        if region != places.GLOBAL and f" {re.sub(r'[^a-z]+', ' ', alias)} " in folded
+    }
+    if len(named) == 1:
+        out.row["region"] = named.pop()
+        out.inferred["region"] = f"{out.row['region']} (from the title)"
+
+
 def _naming(out: Enriched, title: str) -> None:
     row = out.row
     if not title or not (_empty(row, "short_name") or _empty(row, "series")):
@@ -241,6 +259,20 @@ def _times(out: Enriched, raw: Mapping[str, Any], place: Place) -> None:
     row["timezone"] = zone
     if venue_zone and source and venue_zone != source:
         out.inferred["timezone"] = f"{zone} (the venue's; the calendar gave {source})"
+
+
+def as_given(raw: Mapping[str, Any]) -> Enriched:
+    """A row taken as written, nothing inferred (the benchmark's baseline): the place text as
+    the venue, a timed event in the zone the calendar gave."""
+    row = {k: v for k, v in raw.items() if k not in SOURCE_KEYS}
+    if raw.get("location") and _empty(row, "venue"):
+        row["venue"] = _text(raw["location"])[:200]
+    if raw.get("starts_at"):
+        zone = zones.iana(_text(raw.get("source_timezone"))) or "UTC"
+        start = zones.local(raw["starts_at"], zone)
+        row.update(start=start.date().isoformat(), start_time=start.strftime("%H:%M"))
+        row["timezone"] = zone
+    return Enriched(row)
 
 
 def enrich_all(rows: list[dict[str, Any]]) -> list[Enriched]:

@@ -56,7 +56,13 @@ DESIGNATION = re.compile(
 _NAMED = re.compile(r"(?:[A-Z][\w'’-]*\s+){1,2}(?P<own>[A-Z][A-Za-z]*[A-Z][\w.-]*\s?[\d.]+)")
 _PARTS = re.compile(r"\s*(?::|\s[–—-]\s|,)\s*")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
-_RESUMED = re.compile(r"\bresumed\b|\bpart (?:two|ii|2)\b|\bsecond part\b", re.I)
+# A part of a numbered meeting: "Resumed session of COP16", "High-level segment of IPOS-6",
+# "MOP-35 high-level segment"; not "the Bureau of MOP-35", a body of its own.
+_PART = r"(?i:segment|part|resumed\s+session|session|leg)"
+_PART_OF = (
+    re.compile(rf"\b{_PART}\s+(?i:of)\s+(?:(?i:the)\s+)?{DESIGNATION.pattern}"),
+    re.compile(rf"{DESIGNATION.pattern}\s+(?:[\w-]+\s+)?{_PART}\b"),
+)
 # "meeting of the Open-ended Working Group on …": the body a numbered meeting belongs to
 _BODY = re.compile(
     r"\b(?:meeting|session|conference|plenary)s?\s+of\s+(?:the\s+)?"
@@ -118,9 +124,9 @@ def read_naming(title: str) -> Naming:
     own = _own(title)
     if own:
         return Naming(own.group(0), own.group("series"), int(own.group("number")) or None)
-    resumed = re.search(rf"\bsession\s+of\s+(?:the\s+)?{DESIGNATION.pattern}", title)
-    if resumed and _RESUMED.search(title):
-        return Naming(None, resumed.group("series"), int(resumed.group("number")) or None)
+    part = _PART_OF[0].search(title) or _PART_OF[1].search(title)
+    if part:
+        return Naming(None, part.group("series"), int(part.group("number")) or None)
     ordinal = _spelled_ordinal(title)
     return Naming(None, _body(title), ordinal) if ordinal else Naming()
 
@@ -143,3 +149,34 @@ def names_body(acronym: str, body: str) -> bool:
     """Is `acronym` the short form of the start of `body`? (shared by the whole import)"""
     words = re.split(r"[\s-]+", body)
     return any(_prefixes(acronym, words[:end]) for end in range(len(words), 1, -1))
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """Do `words`, all of them, spell `acronym` (each content word giving its first letters)?"""
+    if not acronym or not words:
+        return not acronym and not words
+    word, rest = words[0].lower(), words[1:]
+    for n in range(min(len(word), len(acronym)), 0, -1):
+        if word[:n] == acronym[:n].lower() and _spells(acronym[n:], rest):
+            return True
+    return word in _FUNCTION and _spells(acronym, rest)
+
+
+_FUNCTION = ("of", "the", "and", "on", "for")
+
+
+def spelled_out(acronym: str, title: str) -> str | None:
+    """The words of `title` that `acronym` abbreviates ("COP" in "… meeting of the Conference
+    of the Parties (COP16)" → "Conference of the Parties"), or None; the shortest such run."""
+    words = re.findall(r"[^\W\d_][\w'’]*", title)
+    best: str | None = None
+    for i, first in enumerate(words):
+        if first.lower() in _FUNCTION or first[0].lower() != acronym[0].lower():
+            continue
+        for j in range(i + 2, min(len(words), i + 2 * len(acronym) + 2) + 1):
+            window = words[i:j]
+            if window[-1].lower() not in _FUNCTION and _spells(acronym, window):
+                text = " ".join(window)
+                if best is None or len(text) < len(best):
+                    best = text
+    return best

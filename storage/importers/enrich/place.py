@@ -205,7 +205,7 @@ def place_in_text(text: str) -> Place | None:
     """The first place prose names after "in" or "at" ("at its headquarters in Kingston,
     Jamaica", "in Dar es Salaam"): a city, pinned by the country after it when there is one."""
     for m in _IN_PLACE.finditer(text):
-        run, after = m.group(1), m.group(2)
+        run, after = _sentence(m.group(1)), _sentence(m.group(2) or "")
         code = _country_of(after) if after else None
         words = run.split()
         for n in range(len(words), 0, -1):
@@ -218,6 +218,16 @@ def place_in_text(text: str) -> Place | None:
             if city and (code or city.population >= MIN_BARE_POPULATION // 2):
                 return _found(city, code or city.country)
     return None
+
+
+def _sentence(run: str) -> str:
+    """A run of names up to the end of its sentence ("Dar es Salaam.\nFunded" → "Dar es Salaam")."""
+    words: list[str] = []
+    for word in run.split():
+        words.append(word.rstrip("."))
+        if word.endswith("."):
+            break
+    return " ".join(words)
 
 
 def _country_of(text: str) -> str | None:
