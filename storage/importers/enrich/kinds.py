@@ -6,7 +6,7 @@ off by a colon or a dash. Rules go from the most telling word to the most genera
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from storage import places
 from storage.models import KIND_LABELS, Kind
@@ -79,6 +79,7 @@ def _heads(text: str) -> str:
     return " | ".join(_TOPIC.sub("", p) for p in _PARTS.split(text) if p.strip())
 
 
+@lru_cache(maxsize=65_536)
 def kind_of(text: str) -> Kind | None:
     """The kind a title or category names, or None when it names none."""
     folded = places.fold(text).replace("_", " ")

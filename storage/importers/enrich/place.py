@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storage.importers.enrich import gazetteer
 
@@ -57,6 +58,13 @@ _POSTAL = re.compile(
 _STREET = re.compile(
     r"\b(?:street|st|avenue|ave|av|avenida|boulevard|blvd|road|rd|rue|route|stra(?:ss|ß)e|str"
     r"|via|viale|calle|carrera|pra[cç]a|plaza|lane|drive|suite|floor|box|bp|p\.?\s?o|po)\b",
+    re.I,
+)
+# Words that name a building, not a town (small towns are looked up only without them).
+_VENUE_WORD = re.compile(
+    r"\b(?:hotel|h[oô]tel|cent(?:re|er)|centro|house|hall|room|building|headquarters|campus"
+    r"|resort|palace|palais|complex|office|secretariat|university|institute|museum|stadium"
+    r"|park|auditorium|salle|sala|conference|convention|expo|lodge|club|tower)\b",
     re.I,
 )
 _SPLIT = re.compile(r"\s*(?:[,;|/]|\s[–—-]\s)\s*")
@@ -115,6 +123,8 @@ def _city_part(parts: list[str], country: str | None) -> gazetteer.City | None:
         if small and country is None:
             break
         for name in towns:
+            if small and _VENUE_WORD.search(name):
+                continue
             found = gazetteer.city(name, country, small=small)
             if found:
                 return found
@@ -167,6 +177,7 @@ def _venue(text: str, city: gazetteer.City | None, country: str | None) -> str |
     return first[:200]
 
 
+@lru_cache(maxsize=65_536)  # a calendar names the same few places again and again
 def read_place(text: str, *, country: str | None = None) -> Place:
     """Venue, city, country and time zone of a place text; `country` when already known."""
     online = bool(LOCATION_ONLINE.search(text))
