@@ -63,6 +63,11 @@ def _fold(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", places.fold(header)).strip()
 
 
+def is_header(cells: Sequence[Any]) -> bool:
+    """Does a row name the meeting column (a header, not a title row above it)?"""
+    return any(_aliases().get(_fold(str(c or ""))) == "title" for c in cells)
+
+
 @dataclass
 class Sheet:
     """A spreadsheet's rows as meeting rows, and what it had that is not a meeting field."""

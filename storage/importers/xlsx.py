@@ -6,7 +6,9 @@ import io
 import zipfile
 
 from storage.importers import ImportFormatError
-from storage.importers.spreadsheet import Sheet, read_sheet
+from storage.importers.spreadsheet import Sheet, is_header, read_sheet
+
+HEADER_ROWS = 10  # rows looked through for the header
 
 
 def read_workbook(data: bytes) -> Sheet:
@@ -20,9 +22,17 @@ def read_workbook(data: bytes) -> Sheet:
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
-            line, header = next(
-                ((n, cells) for n, cells in enumerate(rows, start=1) if any(cells)), (0, ())
-            )
+            # the header: the first row naming the meeting column, within the first few (a
+            # sheet often has its title above it), else the first row with anything in it
+            line, header = 0, ()
+            for n, cells in enumerate(rows, start=1):
+                if any(cells) and not header:
+                    line, header = n, cells
+                if is_header(cells):
+                    line, header = n, cells
+                    break
+                if n >= HEADER_ROWS:
+                    break
             if not header:
                 continue
             records = ((n, cells) for n, cells in enumerate(rows, start=line + 1))

@@ -73,6 +73,7 @@ def enrich(raw: Mapping[str, Any]) -> Enriched:
     categories = [c for c in (raw.get("categories") or []) if c and str(c).strip()]
     title = _text(row.get("title"))
     description = _text(row.get("description"))
+    _status(out)
     place = _place(out, location, description)
     _online(out, place, title, description, categories)
     _kind(out, title, categories)
@@ -81,6 +82,28 @@ def enrich(raw: Mapping[str, Any]) -> Enriched:
     _roles(out, description)
     _times(out, raw, place)
     return out
+
+
+# --- status --------------------------------------------------------------------------------
+
+_STATUS_WORDS = {
+    "cancelled": "cancelled", "canceled": "cancelled", "called off": "cancelled",
+    "postponed": "postponed", "deferred": "postponed", "confirmed": "confirmed",
+    "planned": "planned", "tentative": "planned", "provisional": "planned", "tbc": "planned",
+    "to be confirmed": "planned", "held": "held", "done": "held", "completed": "held",
+    "took place": "held",
+}  # fmt: skip
+
+
+def _status(out: Enriched) -> None:
+    """A status in people's words ("Cancelled", "Tentative", "TBC") as secbot's."""
+    given = out.row.get("status")
+    if not isinstance(given, str):
+        return
+    word = _STATUS_WORDS.get(" ".join(places.fold(given).strip(" .!").split()))
+    if word and word != given:
+        out.row["status"] = word
+        out.inferred["status"] = f"{word} (from {given!r})"
 
 
 # --- place ------------------------------------------------------------------------------------

@@ -111,3 +111,14 @@ def test_a_sheet_without_a_meeting_column_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")
     assert "not an Excel workbook" in read_file(bad).errors[0]
+
+
+def test_a_workbook_with_a_title_row_and_statuses_in_words() -> None:
+    result = read_file(DATA / "xlsx_drylands" / "calendar.xlsx")
+    assert result.errors == []
+    by_id = {m.id: m for m in result.meetings}
+    assert len(by_id) == 11 and result.reports[0].line == 4
+    assert by_id["ws-sahel"].status == "cancelled"
+    assert (by_id["cric21"].city, by_id["cric21"].country) == ("Samarkand", "UZ")
+    assert (by_id["cop16"].country, by_id["cop16"].short_name) == ("SA", "COP 16")
+    assert by_id["glo-launch"].online and by_id["glo-launch"].city == "Geneva"
