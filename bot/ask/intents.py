@@ -39,7 +39,8 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "funders",
         re.compile(
-            r"\bwho\b.*\b(?:fund\w*|sponsor\w*|pay\w*|paid|financ(?:es|ed|ier|iers)|bankroll\w*)\b"
+            r"\bwho\b.*\b(?:fund\w*|sponsor\w*|support\w*|pay\w*|paid|financ(?:es|ed|ier|iers)"
+            r"|bankroll\w*)\b"
             r"|\b(?:funders?|sponsors?|donors?|funding)\b(?! of (?:experts|the working group))"
             r"|\bwhich (?:countries|governments|donors|organi[sz]ations) (?:fund|pay|sponsor)"
             r"|\bfunded by whom\b|\bpaid for by\b"
@@ -56,7 +57,7 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "partners",
         re.compile(
-            r"\bwho\b.*\b(?:organi[sz]\w*|support\w*|partner\w*|involved|ran|runs|behind)\b"
+            r"\bwho\b.*\b(?:organi[sz]\w*|partner\w*|involved|ran|runs|behind)\b"
             r"|\b(?:organi[sz]ers|partners)\b"
         ),
     ),
@@ -102,7 +103,12 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 SELECTORS = [
     ("next", re.compile(r"\b(?:next|soonest|upcoming one|following one)\b")),
-    ("last", re.compile(r"\b(?:last|latest|most recent|final|previous|recent)\b")),
+    # the last of a group, whenever it is: "the final workshop (of the series)"
+    (
+        "final",
+        re.compile(r"\bfinal\b|\blast\b.*\b(?:of|in) (?:the|this|that) (?:series|cycle|round)\b"),
+    ),
+    ("last", re.compile(r"\b(?:last|latest|most recent|previous|recent)\b")),
     ("first", re.compile(r"\b(?:first|earliest|opening)\b")),
 ]
 

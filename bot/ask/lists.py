@@ -21,17 +21,16 @@ ROLES = ("funders", "hosts", "partners")
 
 
 def listing(q: Query, session: Session, *, intent: str) -> Reply:
+    newest_first = q.selector in ("last", "final") or (q.tense == "past" and not q.span)
     if q.meeting_ids:  # "when are they?": the meetings the conversation just named
         found = filters.by_ids(session, q.meeting_ids)
         used = filters.meeting_filter(q)
     else:
         f = filters.timed(q, filters.meeting_filter(q))
         plain = filters.timed(q, filters.meeting_filter(q, words=False))
-        newest_first = q.selector == "last" or (q.tense == "past" and not q.span)
         limit = (q.limit or MAX_LIST) + 1
         found, used = filters.with_terms(q, session, f, plain, newest_first=newest_first,
                                          limit=limit)  # fmt: skip
-    newest_first = q.selector == "last" or (q.tense == "past" and not q.span)
     limit = q.limit or MAX_LIST
     if q.selector == "first" and not q.limit and found:
         found = found[:1]
@@ -47,6 +46,10 @@ def listing(q: Query, session: Session, *, intent: str) -> Reply:
         return Reply(intent, wording.one_meeting(q, intent, meetings[0]), meetings, total=1)
     if not meetings:
         nothing = misses.nothing(q, session)
+        if q.from_now:  # "what's on in São Paulo?" with nothing to come: what there was
+            anytime = listing(replace(q, span=None, from_now=False), session, intent=intent)
+            if anytime.meetings:
+                return replace(anytime, text=f"I found nothing from now on. {anytime.text}")
         if q.organisations and q.tense and not q.span and not q.selector:
             # "which meetings did Switzerland fund?": a role's verb is in the past even when
             # the funding is for meetings still to come

@@ -16,7 +16,7 @@ from bot.ask import render_text as rt
 from bot.ask.query import Query
 from bot.ask.reply import Reply
 from bot.ask.vocabulary import squash
-from bot.ask.words import ORDINALS
+from bot.ask.words import ordinal
 from storage import places, search
 from storage.models import Meeting
 
@@ -43,16 +43,12 @@ def asked_name(q: Query) -> str:
     """The question's own words for what it asks about: "When is the fifth meeting of the
     technical expert group?" → "the fifth meeting of the technical expert group"."""
     text = q.text.strip()
-    ordinal = re.search(
-        r"\b(?:the\s+)?(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")\b.*",
-        text,
-        re.IGNORECASE,
-    )
-    phrase = ordinal.group(0) if ordinal else _LEAD.sub("", text, count=1)
+    at = next((w.start() for w in re.finditer(r"[\w-]+", text) if ordinal(w.group(0))[0]), None)
+    phrase = text[at:] if at is not None else _LEAD.sub("", text, count=1)
     phrase = _TAIL.sub("", phrase).strip(" ,;:")
     if not phrase or len(phrase) > 120:
         return wording.noun(q, plural=False)
-    return phrase if phrase.lower().startswith("the ") or not ordinal else f"the {phrase}"
+    return phrase if phrase.lower().startswith("the ") or at is None else f"the {phrase}"
 
 
 def unknown_ordinal(q: Query, session: Session) -> Reply | None:

@@ -24,6 +24,7 @@ class Query:
     selector: str | None = None  # next | last | first
     tense: str | None = None  # past | future (present: None)
     span: Span | None = None  # an explicit date span
+    from_now: bool = False  # the span is the present tense's "from today on", not said
     now_words: bool = False  # "now", "currently"
     cities: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)

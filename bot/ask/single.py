@@ -73,7 +73,7 @@ def rank(q: Query, found: list[Meeting], fits: dict[str, tuple[float, float]]) -
         ordinal = m.start_date.toordinal() if m.start_date else far
         if q.selector == "first":
             order: float = ordinal
-        elif q.selector == "last":
+        elif q.selector in ("last", "final"):
             order = -ordinal if m.start_date else far
         else:
             order = distance(m)

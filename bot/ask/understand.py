@@ -19,18 +19,19 @@ from bot.ask.intents import GREETING, SELECTORS, detect_intent
 from bot.ask.lexicon import Entity, Lexicon, _country_phrases, lexicon
 from bot.ask.names import read_unknown_names
 from bot.ask.query import MAX_QUESTION, UNCONFIRMED, Query, normalise, tense_of
-from bot.ask.timespan import NUMBERS, find_span
+from bot.ask.timespan import NUMBERS, Span, find_span
 from bot.ask.vocabulary import Vocabulary, squash
 from bot.ask.words import (
     GENERIC_NOUNS,
     KIND_PLURALS,
-    ORDINALS,
     PLACE_PREPOSITIONS,
     ROLE_WORDS,
     STOPWORDS,
     KindWord,
+    ordinal,
 )
 from storage import places
+from storage.importers.enrich.names import DESIGNATION
 
 # --- reading a question -----------------------------------------------------------------------
 
@@ -79,6 +80,8 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
         if m and not (name == "last" and re.search(r"\b(?:last|past) (?:week|month|year)", rest)):
             q.selector = name
             break
+    if q.selector == "final":
+        remaining = _SERIES_WORDS.sub(" ", remaining)
     _read_entities(q, remaining, vocab, question)
     read_unknown_names(q, text, remaining, vocab)
     if re.search(r"\bcancell?ed\b", rest):
@@ -107,6 +110,13 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
             q.statuses.append("planned")
         elif re.search(r"\bconfirmed\b", rest):
             q.statuses.append("confirmed")
+    if _present_list(q, rest):
+        # "what meetings are there in Asia?": the dated ones from today on, not all time; a
+        # role's verb keeps undated ones ("which meetings does Japan fund?")
+        if q.organisations:
+            q.tense = "future"
+        else:
+            q.span, q.from_now = Span(today, None, "from now on"), True
     if q.intent == "unknown" and (q.has_subject or q.span or q.selector):
         q.intent = "list" if q.plural and not q.selector else "describe"
     if (
@@ -122,14 +132,48 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
     return q
 
 
+_SERIES_WORDS = re.compile(r"\b(?:of|in) (?:the|this|that) (?:series|cycle|round)\b")
+# A verb in the present tense: the question is about what is on now and to come.
+_PRESENT = re.compile(
+    r"\b(?:is|are|does|do|has|have)\b(?! (?:been|had|held|was|were))|\bhappening\b|\bgoing on\b"
+)
+
+
+def _present_list(q: Query, rest: str) -> bool:
+    """A list question in the present tense with no time of its own ("which meetings does
+    Japan fund?", "what is happening in Africa?"); bare phrases ("meetings in Kenya"),
+    commands ("list the workshops") and yes-no questions ("is there anything in Montevideo?")
+    keep all time."""
+    if q.tense is not None or q.span or q.now_words or q.selector or q.statuses:
+        return False
+    return q.intent in ("list", "count") and bool(_PRESENT.search(rest))
+
+
 def _names_one(q: Query) -> bool:
     """Does the question name one particular meeting (a short name, an ordinal, a series)?"""
     return bool(q.short_names or q.ordinal or q.series)
 
 
+# Prefixes that make one word of two ("pre-COP" is not the COP).
+_PREFIXES = {"pre", "post", "ex", "non", "anti", "inter", "intra", "co", "sub", "semi", "mid"}
+
+
+def _words(text: str) -> tuple[list[str], set[int]]:
+    """The question's words (dashes and slashes split them), and the positions of those in a
+    prefixed compound, which name no entity on their own."""
+    words: list[str] = []
+    compound: set[int] = set()
+    for token in text.split():
+        parts = [p for p in re.split(r"[-–—/]", token) if p]
+        if len(parts) == 2 and parts[0] in _PREFIXES and not parts[1].isdigit():
+            compound.update((len(words), len(words) + 1))
+        words.extend(parts)
+    return words, compound
+
+
 def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> None:
     lex = lexicon(vocab)
-    words = text.replace("–", " ").replace("—", " ").replace("-", " ").replace("/", " ").split()
+    words, compound = _words(text)
     capitalised = {places.fold(w) for w in re.findall(r"\b[A-Z][\w'’-]*", original)}
     all_caps = {places.fold(w) for w in re.findall(r"\b[A-Z]{2,}\b", original)}
     has_role = {role for role, pattern in ROLE_WORDS.items() if re.search(pattern, q.folded)}
@@ -139,7 +183,10 @@ def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> Non
     i = 0
     while i < len(words):
         matched = 0
+        numbered = False
         for n in range(min(lex.max_words, len(words) - i), 0, -1):
+            if any(k in compound for k in range(i, i + n)):
+                continue
             phrase = " ".join(words[i : i + n])
             entities = lex.phrases.get(phrase)
             if entities is None:
@@ -148,19 +195,32 @@ def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> Non
                 )
             if entities is None and n == 2:
                 entities = lex.phrases.get(squash(phrase))
+            if entities is None and n == 1 and phrase in all_caps:
+                entities = lex.caps_phrases.get(phrase)  # "EU", not the word "eu"
             if entities and n == 1 and phrase in STOPWORDS and phrase not in all_caps:
                 entities = None  # "who" is a question word, "WHO" the organisation
             if entities:
                 previous = words[i - 1] if i > 0 else ""
-                if _apply(q, entities, previous, has_role, lex):
+                series_before = len(q.series)
+                if _apply(q, entities, previous, has_role, lex, phrase=phrase):
                     matched = n
+                    numbered = len(q.series) > series_before
                     break
+            elif n == 1 and _numbered(q, phrase, lex):
+                matched = 1  # "mop99", "ipos9": a series and a number it does not have
+                break
         if matched:
             for k in range(i, i + matched):
                 used[k] = True
             i += matched
+            after = words[i] if i < len(words) else ""
+            if numbered and q.ordinal is None and after.isdigit() and len(after) <= 3:
+                q.ordinal = int(after)  # "COP 35", "MOP-99": the series and its number
+                used[i] = True
+                i += 1
         else:
             i += 1
+    _qualifying_short_names(q)
     _ordinal(q, words, used)
     leftovers = [(k, w) for k, w in enumerate(words) if not used[k]]
     _places_by_gazetteer(q, words, used, capitalised, lex)
@@ -176,9 +236,50 @@ def _read_entities(q: Query, text: str, vocab: Vocabulary, original: str) -> Non
     _fuzzy(q, words, used, lex)
 
 
-def _apply(q: Query, entities: list[Entity], previous: str, roles: set[str], lex: Lexicon) -> bool:
+def _numbered(q: Query, word: str, lex: Lexicon) -> bool:
+    """A known series run together with a number ("mop99"): that series, that ordinal."""
+    m = re.fullmatch(r"([a-z]+)(\d{1,3})", word)
+    if not m or q.ordinal is not None:
+        return False
+    series = [e for e in lex.phrases.get(m.group(1), []) if e.type == "series"]
+    if not series:
+        return False
+    if str(series[0].value) not in q.series:
+        q.series.append(str(series[0].value))
+    q.ordinal = int(m.group(2))
+    return True
+
+
+def _qualifying_short_names(q: Query) -> None:
+    """ "The high-level segment of MOP-35": a kind of meeting that belongs to MOP-35, so its
+    series and number, not MOP-35 itself."""
+    if not (q.kinds or q.title_words) or not q.short_names:
+        return
+    for m in re.finditer(r"\bof (?:the )?([a-z]+)[\s-]?(\d{1,3})\b", q.folded):
+        for short in list(q.short_names):
+            own = DESIGNATION.fullmatch(short)
+            if own and squash(short) == squash(m.group(1) + m.group(2)) and q.ordinal is None:
+                q.short_names.remove(short)
+                if own.group("series") not in q.series:
+                    q.series.append(own.group("series"))
+                q.ordinal = int(own.group("number"))
+
+
+def _apply(
+    q: Query,
+    entities: list[Entity],
+    previous: str,
+    roles: set[str],
+    lex: Lexicon,
+    *,
+    phrase: str = "",
+) -> bool:
     """Record what a phrase names; False when it is better read as something else."""
     types = {e.type for e in entities}
+    named = [e for e in entities if e.type == "series" and squash(str(e.value)) == squash(phrase)]
+    whole = [e for e in entities if e.type == "short" and squash(str(e.value)) == squash(phrase)]
+    if named and not whole and types <= {"series", "short", "kind"}:
+        entities = named  # "OEWG" is the series, not one of its meetings that spells it
     org = next((e for e in entities if e.type == "org"), None)
     country = next((e for e in entities if e.type == "country"), None)
     if country and not org and (roles or previous == "by"):
@@ -280,17 +381,24 @@ def _continent_countries(codes: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _ordinal(q: Query, words: list[str], used: list[bool]) -> None:
-    """'third meeting of the expert group', 'seventh session', 'the 4th ICCM'."""
+    """'third meeting of the expert group', 'seventh session', 'the 4th ICCM', 'the
+    forty-sixth meeting', 'the sixteenth COP'."""
+    if q.ordinal is not None:
+        return
     for k, word in enumerate(words):
-        value = ORDINALS.get(word)
-        if value is None or used[k]:
+        if used[k]:
             continue
-        after = " ".join(words[k + 1 : k + 6])
+        following = words[k + 1] if k + 1 < len(words) and not used[k + 1] else ""
+        value, size = ordinal(word, following)
+        if value is None:
+            continue
+        after = " ".join(words[k + size : k + size + 5])
         names_series = re.match(r"(?:\w+ ){0,3}?(?:meeting|session|conference) of\b", after)
         if value == 1 and not names_series and not re.match(r"session\b", after):
             continue  # "the first meeting in 2016" picks the earliest, it is no ordinal
         q.ordinal = value
-        used[k] = True
+        for j in range(k, k + size):
+            used[j] = True
         if (q.selector == "first" and value == 1) or (q.selector and words[k] in ("first",)):
             q.selector = None
         return
@@ -321,6 +429,8 @@ def _places_by_gazetteer(
                 continue
             if name in lex.phrases:
                 continue
+            if not after_preposition and all(w in lex.vocab.words for w in chunk):
+                continue  # "the Kigali Amendment webinar": a word of the store's titles
             stored = lex.phrases.get(places.fold(city.name)) if city is not None else None
             if stored and _apply(q, stored, words[k - 1] if k else "", set(), lex):
                 for j in range(n):  # "Lusak": a typo of a city that has meetings

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from storage import places, search, subscriptions
 from storage import words as storage_words
+from storage.importers.enrich.names import spelled_out
 from storage.models import Meeting, MeetingWord
 
 RECHECK_SECONDS = 5.0
@@ -40,6 +41,7 @@ class Vocabulary:
     org_roles: dict[str, frozenset[str]]  # stored name → {"hosts", "funders", "partners"}
     words: frozenset[str] = field(default_factory=frozenset)  # title/series/description words
     longest_days: int = 0  # the longest meeting, in days after its first
+    series_names: dict[str, str] = field(default_factory=dict)  # folded long form → series
 
 
 def build(session: Session) -> Vocabulary:
@@ -81,6 +83,7 @@ def build(session: Session) -> Vocabulary:
         .distinct()
     )
     return Vocabulary(
+        series_names=_series_names(session, list(series.values())),
         cities=cities,
         countries=countries,
         series=series,
@@ -90,6 +93,26 @@ def build(session: Session) -> Vocabulary:
         words=frozenset(words),
         longest_days=search.longest_meeting_days(session),
     )
+
+
+SERIES_TITLES = 5  # titles read per series to find what its short form stands for
+
+
+def _series_names(session: Session, series: list[str]) -> dict[str, str]:
+    """What each abbreviated series stands for, as its meetings' titles spell it out ("COP":
+    "conference of the parties", "INC": "intergovernmental negotiating committee")."""
+    out: dict[str, str] = {}
+    for name in series:
+        if not re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*", name):
+            continue
+        titles = session.exec(
+            select(col(Meeting.title)).where(col(Meeting.series) == name).limit(SERIES_TITLES)
+        )
+        for title in titles:
+            spelled = spelled_out(name, title)
+            if spelled:
+                out.setdefault(places.fold(spelled), name)
+    return out
 
 
 @dataclass

@@ -1,5 +1,7 @@
-"""The static words questions are read with: ordinals, kind phrases, continents, roles,
-tense markers, and the stop words (kept as data in stopwords.txt)."""
+"""The static words questions are read with: language-level words only (ordinals, kind
+phrases, continents, roles, tense markers, and the stop words kept as data in stopwords.txt).
+Names of a secretariat's meetings, series, organisations and countries come from the store
+(bot.ask.vocabulary) and the gazetteers (bot.ask.lexicon), never from here."""
 
 from __future__ import annotations
 
@@ -8,15 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage import places
+from storage.importers.enrich.names import ordinal_value
 from storage.models import Kind
 
-ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
-    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "eleventh": 11, "11th": 11, "twelfth": 12,
-    "12th": 12,
-}  # fmt: skip
-ORDINAL_WORDS = {v: k for k, v in ORDINALS.items() if not k[0].isdigit()}
+
+def ordinal(word: str, following: str = "") -> tuple[int | None, int]:
+    """The ordinal a word starts ('sixteenth', '93rd', 'forty' + 'sixth') and how many words
+    it takes; (None, 0) when it starts none."""
+    if following:
+        both = ordinal_value(f"{word} {following}")
+        if both is not None:
+            return both, 2
+    value = ordinal_value(word)
+    return (value, 1) if value is not None else (None, 0)
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,7 @@ KIND_PHRASES: dict[str, KindWord] = {
     "seminar": KindWord((_K.workshop,), label="workshop"),
     "bureau": KindWord((_K.bureau,), label="bureau meeting"),
     "session": KindWord((_K.session,), label="session"),
-    "negotiating committee": KindWord((_K.session,), series="INC", label="INC session"),
-    "intergovernmental negotiating committee": KindWord(
-        (_K.session,), series="INC", label="INC session"
-    ),
+    "subsidiary body": KindWord((_K.session,), label="session"),
     "expert group": KindWord((_K.expert_group,), label="expert group meeting"),
     "experts group": KindWord((_K.expert_group,), label="expert group meeting"),
     "group of experts": KindWord((_K.expert_group,), label="expert group meeting"),
@@ -76,13 +79,14 @@ KIND_PHRASES: dict[str, KindWord] = {
     "call": KindWord(online=True, label="online meeting"),
     "online": KindWord(online=True, label="online meeting"),
     "virtual": KindWord(online=True, label="online meeting"),
-    "webinar": KindWord(online=True, label="online meeting"),
+    "webinar": KindWord((_K.webinar,), label="webinar"),
+    "web seminar": KindWord((_K.webinar,), label="webinar"),
     "face to face": KindWord(online=False, label="in-person meeting"),
     "in person": KindWord(online=False, label="in-person meeting"),
 }
 KIND_PLURALS = {
     "meetings", "workshops", "sessions", "conferences", "events", "retreats", "groups",
-    "seminars", "trainings", "ones", "calls", "teleconferences", "gatherings",
+    "seminars", "trainings", "ones", "calls", "teleconferences", "gatherings", "webinars",
 }  # fmt: skip
 GENERIC_NOUNS = {"meeting", "meetings", "event", "events", "gathering", "gatherings", "one", "ones"}
 
@@ -101,25 +105,11 @@ EXTRA_REGIONS = {
     "asia and the pacific region": places.ASIA_PACIFIC, "africa region": places.AFRICA,
     "african region": places.AFRICA, "lac region": places.LAC, "mesoamerica": places.LAC,
 }  # fmt: skip
-ORG_ALIASES = {
-    "eu": "european union", "the eu": "european union", "european commission": "european union",
-    "us": "united states of america", "usa": "united states of america",
-    "united states": "united states of america", "the netherlands": "netherlands",
-    "holland": "netherlands", "brs": "brs secretariat", "unep": "unep chemicals and waste branch",
-}  # fmt: skip
-DEMONYMS = {
-    "swiss": "CH", "german": "DE", "dutch": "NL", "swedish": "SE", "brazilian": "BR",
-    "japanese": "JP", "american": "US", "jordanian": "JO", "indonesian": "ID", "kenyan": "KE",
-    "zambian": "ZM", "czech": "CZ", "uruguayan": "UY", "mexican": "MX", "russian": "RU",
-    "south african": "ZA", "korean": "KR", "thai": "TH", "samoan": "WS", "belarusian": "BY",
-    "slovak": "SK", "french": "FR", "british": "GB", "chinese": "CN", "indian": "IN",
-}  # fmt: skip
-
 PLACE_PREPOSITIONS = {"in", "at", "near", "around", "inside", "within", "across", "to", "for"}
 ROLE_WORDS = {
-    "funders": r"\b(?:fund\w*|sponsor\w*|financ(?:e|es|ed|ier|iers)|paid|pays?|paying|donors?|bankroll\w*)\b",  # noqa: E501
+    "funders": r"\b(?:fund\w*|sponsor\w*|financ(?:e|es|ed|ier|iers)|paid|pays?|paying|donors?|bankroll\w*|support\w*)\b",  # noqa: E501
     "hosts": r"\b(?:host\w*|invitation)\b",
-    "partners": r"\b(?:partner\w*|organi[sz]\w*|support\w*|involved|took part|participat\w*)\b",
+    "partners": r"\b(?:partner\w*|organi[sz]\w*|involved|took part|participat\w*)\b",
 }  # fmt: skip
 
 STOPWORDS = frozenset(

@@ -22,7 +22,14 @@ from handlers.cli.prose import import_prose
 from handlers.cli.slack import slack_app
 from handlers.cli.teams import teams_app
 from storage import db, places, repo
-from storage.importers import FORMATS, PROSE_FORMATS, describe, detect_format, read_file
+from storage.importers import (
+    FORMATS,
+    PROSE_FORMATS,
+    RowReport,
+    describe,
+    detect_format,
+    read_file,
+)
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_json
 
 app = typer.Typer(help="secbot: the secretariat's meeting assistant.", no_args_is_help=True)
@@ -293,8 +300,10 @@ def import_file(
     as_json: JsonOpt = False,
     now: NowOpt = None,
 ) -> None:
-    """Import meetings from YAML, JSON, CSV or ICS (all rows or none), or read them out of a
-    document (.txt, .docx, .pdf) and upsert them by matching."""
+    """Import meetings from YAML, JSON, CSV, XLSX or ICS (all rows or none), or read them out
+    of a document (.txt, .docx, .pdf) and upsert them by matching. Places, kinds, short names,
+    hosts and funders missing from a row are read from its own words; --dry-run shows what was
+    inferred, and every import what could not be."""
     try:
         detected = detect_format(file, fmt)
     except ValueError as e:
@@ -324,15 +333,31 @@ def import_file(
         if dry_run:
             session.rollback()
             payload["dry_run"] = True
+    payload["report"] = [r.json() for r in result.reports]
+    payload["warnings"] = result.warnings
     if as_json:
         print_json(payload)
         return
+    _print_report(result.reports, result.warnings, verbose=dry_run)
     counts = outcome.counts()
     verb = "would import" if dry_run else "imported"
     out.print(
         f"{verb} {len(items)} meeting(s): {counts['new']} new, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged"
     )
+
+
+def _print_report(reports: list[RowReport], warnings: list[str], *, verbose: bool) -> None:
+    """Per meeting, what was inferred (with --dry-run) and what could not be (always)."""
+    for w in warnings:
+        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False, markup=True)
+    for r in reports:
+        lines = [f"  {k}: {v}" for k, v in r.inferred.items()] if verbose else []
+        lines += [f"  [yellow]not read:[/yellow] {u}" for u in r.unresolved]
+        if lines:
+            out.print(f"line {r.line} [bold]{r.id}[/bold]", highlight=False)
+            for line in lines:
+                out.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command("export")

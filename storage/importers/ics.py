@@ -1,9 +1,15 @@
 """iCalendar files: one meeting per VEVENT. secbot's own exports carry X-SECBOT-* properties
-so every field survives a round trip; other calendars' events are read from the standard ones."""
+so every field survives a round trip; other calendars' events (Google, Outlook, Indico) are read
+from the standard ones and handed to enrichment in their own words: LOCATION, CATEGORIES,
+DESCRIPTION (HTML made text), and timed events as instants with the zone the calendar named
+(Outlook's Windows names included). Outlook's all-day flag, "Canceled:" titles and Indico's
+"[Cancelled]" label are understood."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import html
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from storage.importers import ImportFormatError, Row
@@ -31,6 +37,11 @@ X_FIELDS = {
 }
 _STATUS = {"CANCELLED": "cancelled", "TENTATIVE": "planned", "CONFIRMED": "confirmed"}
 CANCELLED_PREFIX = "Cancelled: "
+# "Canceled: …" (Outlook), "Cancelled: …", "… [Cancelled]" (Indico's label), "… (postponed)"
+_LABEL = re.compile(
+    r"^\s*(?P<pre>cancell?ed|postponed)\s*:\s*|\s*[\[(](?P<post>cancell?ed|postponed)[\])]\s*$",
+    re.IGNORECASE,
+)
 MONTH_SUFFIX = " (dates to be confirmed)"  # summary of a month-only meeting in secbot's feeds
 
 
@@ -45,9 +56,12 @@ def read_rows(text: str) -> list[Row]:
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as e:
         raise ImportFormatError(1, f"not a valid iCalendar file: {e}") from None
-    events = [ev for cal in calendars for ev in cal.walk("VEVENT")]
+    pairs = [(cal, ev) for cal in calendars for ev in cal.walk("VEVENT")]
     lines = _event_lines(text)
-    return [(lines[i] if i < len(lines) else 1, _event_row(ev)) for i, ev in enumerate(events)]
+    return [
+        (lines[i] if i < len(lines) else 1, _event_row(ev, _text(cal, "X-WR-TIMEZONE")))
+        for i, (cal, ev) in enumerate(pairs)
+    ]
 
 
 def _text(event: Any, name: str) -> str | None:
@@ -55,7 +69,9 @@ def _text(event: Any, name: str) -> str | None:
     return str(value) if value is not None else None
 
 
-def _event_row(event: Any) -> dict[str, Any]:
+def _event_row(event: Any, calendar_zone: str | None = None) -> dict[str, Any]:
+    if "X-SECBOT-ID" not in event:
+        return _foreign_row(event, calendar_zone)
     raw: dict[str, Any] = {}
     summary = _text(event, "SUMMARY") or ""
     status = (_text(event, "STATUS") or "").upper()
@@ -83,13 +99,8 @@ def _event_row(event: Any) -> dict[str, Any]:
             raw.setdefault("source", {})[key.removeprefix("source_")] = value
         else:
             raw[key] = value
-    own = "X-SECBOT-ID" in event
     if raw.get("precision") == "month":
         raw["title"] = raw["title"].removesuffix(MONTH_SUFFIX)
-    if not own and "city" not in raw and "venue" not in raw and event.get("LOCATION"):
-        raw["venue"] = str(event.get("LOCATION"))[:200]
-    if "description" not in raw and event.get("DESCRIPTION") and not own:
-        raw["description"] = str(event.get("DESCRIPTION"))
     if raw.get("precision") == "month" and "start" in raw:
         raw["start"] = raw["start"][:7]
         raw["end"] = raw["end"][:7]
@@ -119,4 +130,79 @@ def _dates(event: Any) -> dict[str, Any]:
         out["start"] = start_value.isoformat()
         last = (end_value - timedelta(days=1)) if isinstance(end_value, date) else start_value
         out["end"] = max(last, start_value).isoformat()
+    return out
+
+
+def _foreign_row(event: Any, calendar_zone: str | None) -> dict[str, Any]:
+    """Another calendar's event, in its own words for enrichment to read."""
+    raw: dict[str, Any] = {}
+    title = (_text(event, "SUMMARY") or "").strip()
+    status = _STATUS.get((_text(event, "STATUS") or "").upper())
+    label = _LABEL.search(title)
+    if label:
+        title = (title[: label.start()] + title[label.end() :]).strip()
+        word = (label.group("pre") or label.group("post") or "").lower()
+        status = "postponed" if word == "postponed" else "cancelled"
+    raw["title"] = title
+    if status:
+        raw["status"] = status
+    uid = _text(event, "UID")
+    if uid:
+        raw["uid"] = uid
+        raw["id"] = slugify(uid)
+    if event.get("SEQUENCE") is not None:
+        raw["sequence"] = int(event.get("SEQUENCE"))
+    location = _text(event, "LOCATION")
+    if location and location.strip():
+        raw["location"] = location.strip()
+    description = _plain(_text(event, "DESCRIPTION") or "")
+    if description:
+        raw["description"] = description
+    categories = [str(c) for prop in _props(event, "CATEGORIES") for c in getattr(prop, "cats", [])]
+    if categories:
+        raw["categories"] = categories
+    raw.update(_instants(event, calendar_zone))
+    return raw
+
+
+def _props(event: Any, name: str) -> list[Any]:
+    value = event.get(name)
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _plain(text: str) -> str:
+    """A description as text: HTML (Google writes some) loses its tags."""
+    if re.search(r"<(?:br|p|a|div|b|i|span|ul|li)\b[^>]*>|</\w+>", text, re.I):
+        text = re.sub(r"<br\s*/?>|</p>|</div>|</li>", "\n", text, flags=re.I)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return text.strip()
+
+
+def _instants(event: Any, calendar_zone: str | None) -> dict[str, Any]:
+    """Dates of an all-day event; instants and the calendar's zone of a timed one."""
+    start = event.get("DTSTART")
+    if start is None:
+        return {}
+    begin = start.dt
+    end_prop = event.get("DTEND")
+    finish = end_prop.dt if end_prop is not None else None
+    if finish is None and event.get("DURATION") is not None:
+        finish = begin + event.get("DURATION").dt
+    all_day = str(event.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
+    if isinstance(begin, datetime) and all_day and begin.time() == time(0):
+        begin = begin.date()  # Outlook's all-day event written as midnight to midnight
+        finish = finish.date() if isinstance(finish, datetime) else finish
+    if not isinstance(begin, datetime):
+        last = (finish - timedelta(days=1)) if isinstance(finish, date) else begin
+        return {"start": begin.isoformat(), "end": max(last, begin).isoformat()}
+    out: dict[str, Any] = {"starts_at": begin.isoformat()}
+    if isinstance(finish, datetime):
+        out["ends_at"] = finish.isoformat()
+    zone = start.params.get("TZID") or getattr(begin.tzinfo, "key", None)
+    if zone and str(zone).upper() not in ("UTC", "Z", "GMT", "ETC/UTC"):
+        out["source_timezone"] = str(zone)
+    elif calendar_zone:
+        out["source_timezone"] = calendar_zone  # a UTC time: the calendar's own zone, if no venue
+    elif begin.tzinfo is not None:
+        out["source_timezone"] = "UTC"
     return out

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     conference = "conference"
     retreat = "retreat"
     teleconference = "teleconference"
+    webinar = "webinar"
     other = "other"
 
 
@@ -48,6 +49,7 @@ KIND_LABELS = {
     "conference": "Conference",
     "retreat": "Retreat",
     "teleconference": "Teleconference",
+    "webinar": "Webinar",
     "other": "Meeting",
 }
 
@@ -349,6 +351,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
     """The JSON meeting object shared by every command and endpoint."""
     return {
         "id": m.id,
+        "uid": m.uid,
         "title": m.title,
         "short_name": m.short_name,
         "kind": m.kind,
@@ -379,7 +382,6 @@ def meeting_data(m: Meeting) -> MeetingData:
     as_json.update(
         partners=list(m.partners or []),
         description=m.description,
-        uid=m.uid,
         sequence=m.sequence,
         precision=m.precision,
     )

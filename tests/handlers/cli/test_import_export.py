@@ -113,7 +113,7 @@ def test_duplicate_ids_in_a_file_are_refused(cli_env: dict[str, str], tmp_path: 
     [
         ("bad,Bad,2016-03-05,2016-03-01,Nairobi,", "is before start"),
         ("bad,Bad,2016-03-01,,Nairobi,Atlantis", "unknown country"),
-        ("bad,Bad,2016-02-30,,Nairobi,", "outside expected range"),
+        ("bad,Bad,2016-02-30,,Nairobi,", "2016-02-30 is not a date"),
         ("bad,,2016-03-01,,Nairobi,", "title"),
         ("good,Dup,2016-03-01,,Nairobi,", "duplicate id 'good'"),
     ],
