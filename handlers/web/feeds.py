@@ -3,7 +3,8 @@
 Responses carry a strong ETag and Last-Modified; a client that sends back either validator
 for unchanged data gets 304 with no body. Clients that accept gzip (calendar apps do) get the
 compressed copy built with the feed, under its own ETag. Bodies come from a per-app
-`FeedCache`, so a feed is rebuilt only when its data changed.
+`FeedCache`, so a feed is rebuilt only when its data changed, and then assembled from kept
+events, so only the changed meetings are serialised again.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def router() -> APIRouter:
     def respond(
         request: Request,
         version: feeds.Version,
-        build: Callable[[], bytes],
+        build: Callable[[], feeds.Feed],
         *,
         cache_control: str,
         filename: str,
@@ -118,7 +119,9 @@ def router() -> APIRouter:
             return respond(
                 request,
                 version,
-                lambda: feeds.public_body(session, filters, base_url=rt.settings.public_url),
+                lambda: feeds.public_feed(
+                    session, filters, base_url=rt.settings.public_url, chunks=cache.chunks
+                ),
                 cache_control="public, max-age=300",
                 filename="meetings.ics",
             )
@@ -133,7 +136,7 @@ def router() -> APIRouter:
             return respond(
                 request,
                 feeds.meeting_version(meeting),
-                lambda: feeds.meeting_body(meeting, base_url=rt.settings.public_url),
+                lambda: feeds.Feed.of(feeds.meeting_body(meeting, base_url=rt.settings.public_url)),
                 cache_control="public, max-age=300",
                 filename=f"{meeting.id}.ics",
             )
@@ -150,7 +153,9 @@ def router() -> APIRouter:
             return respond(
                 request,
                 feeds.private_version(session, user),
-                lambda: feeds.private_body(session, user, base_url=rt.settings.public_url),
+                lambda: feeds.private_feed(
+                    session, user, base_url=rt.settings.public_url, chunks=cache.chunks
+                ),
                 cache_control="private, max-age=0, must-revalidate",
                 filename="my-meetings.ics",
             )

@@ -3,6 +3,7 @@ importable from here (`from storage.models import Meeting, MeetingData`)."""
 
 from storage.models.chat import AgentState, Person, SlackEvent, TeamsConversation
 from storage.models.feeds import (
+    FeedFragment,
     FeedState,
     FeedToken,
     Invitation,
@@ -52,6 +53,7 @@ __all__ = [
     "Delivery",
     "DeliveryKind",
     "DeliveryState",
+    "FeedFragment",
     "FeedState",
     "FeedToken",
     "Invitation",
