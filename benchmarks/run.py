@@ -65,7 +65,7 @@ def main(names: list[str]) -> int:
         paths = [p for p in paths if p.stem in wanted]
     results = {p.stem: run(p) for p in paths}
     ok = all(r["ok"] for r in results.values())
-    print(json.dumps({"benchmarks": results, "ok": ok}, indent=2))
+    print(json.dumps({"benchmarks": results, "ok": ok}, indent=2, ensure_ascii=False))
     return 0 if ok else 1
 
 

@@ -78,6 +78,7 @@ class Chunk:
 
     @classmethod
     def of(cls, parts: Sequence[Fragment]) -> Chunk:
+        """The chunk of `parts` (possibly none: meetings deleted while the feed was built)."""
         plain = b"".join(p.body for p in parts)
         spans = [p.days for p in parts if p.days is not None]
         days = (min(d[0] for d in spans), max(d[1] for d in spans)) if spans else None
@@ -160,13 +161,13 @@ def assemble(
     found = [chunks.get((digest, run)) for run in runs]
     missing = [run for run, chunk in zip(runs, found, strict=True) if chunk is None]
     if missing:
-        made = iter(fragments(session, [e for run in missing for e in run], base_url=base_url))
+        made = fragments(session, [e for run in missing for e in run], base_url=base_url)
         for i, run in enumerate(runs):
             if found[i] is None:
-                chunk = Chunk.of([next(made) for _ in run])
+                chunk = Chunk.of([made[e] for e in run if e in made])
                 chunks.put((digest, run), chunk)
                 found[i] = chunk
-    parts = [c for c in found if c is not None]
+    parts = [c for c in found if c is not None and c.plain]
     spans = [c.days for c in parts if c.days is not None]
     days = (min(d[0] for d in spans), max(d[1] for d in spans)) if spans else None
     head = _head(name, uid, frozenset().union(*(c.tzids for c in parts)), days)

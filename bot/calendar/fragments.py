@@ -84,37 +84,40 @@ def renderer(base_url: str | None) -> str:
 
 def fragments(
     session: Session, entries: Sequence[Entry], *, base_url: str | None
-) -> list[Fragment]:
-    """The fragments of `entries`, in order: stored ones when current, the others rendered
-    (from the meetings as they are now) and stored for next time."""
+) -> dict[Entry, Fragment]:
+    """The fragments of `entries`: stored ones when current, the others rendered (from the
+    meetings as they are now) and stored for next time. A meeting deleted since it was
+    listed has none."""
     digest = renderer(base_url)
     stored = store.load(session, ((e.meeting_id, e.variant) for e in entries), renderer=digest)
-    found: dict[tuple[str, str], Fragment] = {}
+    found: dict[Entry, Fragment] = {}
     stale: list[Entry] = []
     for e in entries:
         row = stored.get((e.meeting_id, e.variant))
         if row is not None and row.revision == e.revision:
-            found[e.meeting_id, e.variant] = Fragment(row.body, row.zones, row.days)
+            found[e] = Fragment(row.body, row.zones, row.days)
         else:
             stale.append(e)
     if stale:
         found.update(_render_and_keep(session, stale, base_url=base_url, digest=digest))
-    return [found[e.meeting_id, e.variant] for e in entries]
+    return found
 
 
 def _render_and_keep(
     session: Session, entries: Sequence[Entry], *, base_url: str | None, digest: str
-) -> dict[tuple[str, str], Fragment]:
+) -> dict[Entry, Fragment]:
     ids = list({e.meeting_id for e in entries})
     meetings: dict[str, Meeting] = {}
     for start in range(0, len(ids), 500):
         query = select(Meeting).where(col(Meeting.id).in_(ids[start : start + 500]))
         meetings.update((m.id, m) for m in session.exec(query))
-    made: dict[tuple[str, str], Fragment] = {}
+    made: dict[Entry, Fragment] = {}
     rows = []
     for e in entries:
-        m = meetings[e.meeting_id]
-        fragment = made[e.meeting_id, e.variant] = render(m, base_url=base_url, variant=e.variant)
+        m = meetings.get(e.meeting_id)
+        if m is None:  # deleted since the listing
+            continue
+        fragment = made[e] = render(m, base_url=base_url, variant=e.variant)
         # kept under the listed revision: if the meeting changed since, the next listing has
         # a newer revision and renders it again (a wasted render, never a stale event)
         first, last = fragment.days or (None, None)

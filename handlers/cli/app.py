@@ -412,7 +412,7 @@ def serve(
         raise fail(str(e), 2) from None
     runtime = Runtime(settings=settings, clock=clock, engine=engine_for(settings.database_url))
     uvicorn.run(
-        create_app(runtime),
+        create_app(runtime, freeze_heap=True),
         host=host or settings.host,
         port=settings.port if port is None else port,
         log_level=settings.log_level,

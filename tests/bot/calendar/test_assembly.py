@@ -23,6 +23,7 @@ from bot.calendar.assembly import ChunkCache
 from bot.calendar.fragments import Entry
 from bot.clock import Clock
 from storage import db, repo
+from storage import fragments as storage_fragments
 from storage import subscriptions as subs
 from storage.models import FeedFragment, Meeting, MeetingData, TargetKind, meeting_data
 from tests import calendar_data
@@ -179,6 +180,20 @@ def test_deleted_meetings_leave_the_feed_and_the_store(many: Engine) -> None:
     body = public(many, chunks)
     assert b"UID:m-1@secbot" not in body
     assert stored_fragments(many) == before - 1
+
+
+def test_a_meeting_deleted_while_its_feed_is_built_is_left_out(many: Engine) -> None:
+    with Session(many) as session:
+        listed = [Entry(mid, rev) for mid, rev in storage_fragments.revisions(session)]
+    with db.session_scope(many) as session:
+        session.delete(repo.require_meeting(session, meeting_id=listed[5].meeting_id))
+    with Session(many) as session:
+        feed = assembly.assemble(
+            session, listed, name="Feed", uid="u@secbot", base_url=BASE, chunks=ChunkCache()
+        )
+    assert feed.body.count(b"BEGIN:VEVENT") == len(listed) - 1
+    assert f"UID:{listed[5].meeting_id}@secbot".encode() not in feed.body
+    assert gzip.decompress(feed.gzipped) == feed.body
 
 
 def test_another_public_url_or_renderer_renders_again(
