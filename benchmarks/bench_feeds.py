@@ -227,12 +227,19 @@ def cached_paths(server: str, requests: int) -> dict[str, object]:
     return results
 
 
-def edit_one(engine: Engine, ids: list[str], rng: random.Random, at: datetime) -> None:
-    """Change one meeting's title through the store (SEQUENCE and the feed version move)."""
+def edit_one(
+    engine: Engine, ids: list[str], rng: random.Random, at: datetime, *, move: bool = False
+) -> None:
+    """Change one meeting through the store (SEQUENCE and the feed version move): its title,
+    or (`move`) its dates, a week later, which moves its event elsewhere in the feed."""
     with db.session_scope(engine) as session:
         meeting = repo.require_meeting(session, meeting_id=rng.choice(ids))
-        data = meeting_data(meeting).model_copy(update={"title": f"Edited at {at:%H:%M:%S}"})
-        repo.upsert_meeting(session, data=data, now=at)
+        data = meeting_data(meeting)
+        if move and data.precision == "day" and data.start and data.end:
+            change = {"start": data.start + timedelta(days=7), "end": data.end + timedelta(days=7)}
+        else:
+            change = {"title": f"Edited at {at:%H:%M:%S}"}
+        repo.upsert_meeting(session, data=data.model_copy(update=change), now=at)
 
 
 def one_request(server: str, headers: dict[str, str]) -> tuple[float, bytes, str]:
@@ -249,12 +256,13 @@ def one_request(server: str, headers: dict[str, str]) -> tuple[float, bytes, str
 
 
 def after_changes(server: str, engine: Engine, ids: list[str], changes: int) -> dict[str, object]:
-    """The next request after one meeting changed, `changes` times (gzip and identity in turn)."""
+    """The next request after one meeting changed, `changes` times: gzip and identity in turn,
+    after a new title or new dates (two at a time)."""
     rng = random.Random(11)
     one_request(server, GZIP)  # the feed as it is, built
     times: dict[str, list[float]] = {"gzip": [], "identity": []}
     for k in range(changes):
-        edit_one(engine, ids, rng, NOW + timedelta(minutes=k + 1))
+        edit_one(engine, ids, rng, NOW + timedelta(minutes=k + 1), move=k % 4 >= 2)
         name, headers = ("gzip", GZIP) if k % 2 == 0 else ("identity", PLAIN)
         elapsed, _, _ = one_request(server, headers)
         times[name].append(elapsed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -19,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -112,7 +114,7 @@ def _render_and_keep(
         query = select(Meeting).where(col(Meeting.id).in_(ids[start : start + 500]))
         meetings.update((m.id, m) for m in session.exec(query))
     made: dict[Entry, Fragment] = {}
-    rows = []
+    rows: list[dict[str, object]] = []
     for e in entries:
         m = meetings.get(e.meeting_id)
         if m is None:  # deleted since the listing
@@ -129,8 +131,30 @@ def _render_and_keep(
                 "zoned_first": first, "zoned_last": last,
             }
         )  # fmt: skip
-    try:
-        store.save(session.get_bind(), rows)
-    except SQLAlchemyError as e:  # a feed is still served; its events are rendered next time
-        log.warning("could not keep %d feed fragments: %s", len(rows), e)
+    bind = session.get_bind()
+    keep(bind.engine if isinstance(bind, Connection) else bind, rows)
     return made
+
+
+# One writer, so writes land in the order they were made (a newer revision last).
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-fragments")
+
+
+def keep(engine: Engine, rows: list[dict[str, object]]) -> None:
+    """Store rendered fragments in the background: a feed is served without waiting for the
+    database to commit them (a commit can take tens of milliseconds on a busy disk), and a
+    write that fails or never happens only means rendering those events again later."""
+    if rows:
+        _writer.submit(_save, engine, rows)
+
+
+def _save(engine: Engine, rows: list[dict[str, object]]) -> None:
+    try:
+        store.save(engine, rows)
+    except SQLAlchemyError as e:
+        log.warning("could not keep %d feed fragments: %s", len(rows), e)
+
+
+def wait_kept(timeout: float | None = None) -> None:
+    """Until the writes queued so far are done (a server's shutdown; tests)."""
+    _writer.submit(lambda: None).result(timeout)

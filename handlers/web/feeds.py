@@ -9,15 +9,16 @@ events, so only the changed meetings are serialised again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlmodel import Session
 
-from bot.calendar import feeds
+from bot.calendar import feeds, fragments
 from bot.runtime import Runtime
 from storage import repo
 from storage import subscriptions as subs
@@ -70,10 +71,16 @@ def _headers(version: feeds.Version, cache_control: str, *, gzipped: bool) -> di
     }
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    fragments.wait_kept(timeout=30)  # rendered events still being stored
+
+
 def router() -> APIRouter:
     """The feed routes, with their own cache (one per app)."""
     cache = feeds.FeedCache()
-    api = APIRouter(tags=["calendar"])
+    api = APIRouter(tags=["calendar"], lifespan=_lifespan)
 
     def runtime(request: Request) -> Runtime:
         rt: Runtime = request.app.state.runtime

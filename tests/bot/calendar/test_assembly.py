@@ -97,6 +97,7 @@ def public(engine: Engine, chunks: ChunkCache, filters: feeds.Filters | None = N
     with Session(engine) as session:
         feed = feeds.public_feed(session, filters, base_url=BASE, chunks=chunks)
         full = feeds.public_body(session, filters, base_url=BASE)
+    fragments_module.wait_kept()
     assert feed.body == full
     assert gzip.decompress(feed.gzipped) == full
     return feed.body
@@ -110,6 +111,7 @@ def edit(engine: Engine, meeting_id: str, now: datetime, **changes: object) -> N
 
 
 def stored_fragments(engine: Engine) -> int:
+    fragments_module.wait_kept()
     with Session(engine) as session:
         return session.execute(select(func.count()).select_from(FeedFragment)).scalar_one()
 
@@ -246,6 +248,7 @@ def test_private_feeds_with_alarms_are_assembled_too(many: Engine, clock: Clock)
         public_feed = feeds.public_feed(session, feeds.Filters(), base_url=BASE, chunks=chunks)
         assert public_feed.body == feeds.public_body(session, feeds.Filters(), base_url=BASE)
     assert b"BEGIN:VALARM" not in public_feed.body
+    fragments_module.wait_kept()
     with Session(many) as session:
         variants = set(session.execute(select(FeedFragment.variant)).scalars())  # type: ignore[call-overload]
     assert variants >= {"", "60", "1440", "60,1440"}
