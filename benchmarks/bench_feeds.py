@@ -45,7 +45,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.floors import at_least, at_most, verdict
-from benchmarks.serving import secbot_serve
+from benchmarks.serving import Served, secbot_serve
 from bot.calendar import feeds
 from bot.calendar import ical as calendar
 from storage import db, repo
@@ -255,34 +255,42 @@ def one_request(server: str, headers: dict[str, str]) -> tuple[float, bytes, str
     return elapsed, body, r.headers["ETag"]
 
 
-def after_changes(server: str, engine: Engine, ids: list[str], changes: int) -> dict[str, object]:
+def after_changes(
+    server: Served, engine: Engine, ids: list[str], changes: int
+) -> dict[str, object]:
     """The next request after one meeting changed, `changes` times: gzip and identity in turn,
-    after a new title or new dates (two at a time)."""
+    after a new title or new dates (two at a time). Besides the latency, the server's CPU
+    time per request (read from /proc; less moved by a busy machine than wall time)."""
     rng = random.Random(11)
-    one_request(server, GZIP)  # the feed as it is, built
+    one_request(server.url, GZIP)  # the feed as it is, built
     times: dict[str, list[float]] = {"gzip": [], "identity": []}
+    cpu = 0.0
     for k in range(changes):
         edit_one(engine, ids, rng, NOW + timedelta(minutes=k + 1), move=k % 4 >= 2)
         name, headers = ("gzip", GZIP) if k % 2 == 0 else ("identity", PLAIN)
-        elapsed, _, _ = one_request(server, headers)
+        before = server.cpu_seconds()
+        elapsed, _, _ = one_request(server.url, headers)
+        cpu += server.cpu_seconds() - before
         times[name].append(elapsed)
-    return {
+    result: dict[str, object] = {
         name: {"p50_ms": pct(values, 0.5), "max_ms": round(max(values), 1), "n": len(values)}
         for name, values in times.items()
     }
+    return result | {"server_cpu_mean_ms": round(cpu * 1000 / changes, 1)}
 
 
-def full_rebuild(server: str, engine: Engine, ids: list[str]) -> float:
-    """Seconds for today's full rebuild after a change (every event serialised, then
-    gzip-compressed); the server's incremental answer must be the same bytes."""
+def full_rebuild(server: Served, engine: Engine, ids: list[str]) -> tuple[float, float]:
+    """(seconds, CPU seconds) of today's full rebuild after a change (every event serialised,
+    then gzip-compressed); the server's incremental answer must be the same bytes."""
     edit_one(engine, ids, random.Random(5), NOW + timedelta(days=1))
     with Session(engine) as session:
-        t, feed = timed_build(
-            lambda: feeds.Feed.of(feeds.public_body(session, feeds.Filters(), base_url=BASE))
-        )
-    _, served, _ = one_request(server, GZIP)
+        gc.collect()
+        cpu, t = time.process_time(), time.perf_counter()
+        feed = feeds.Feed.of(feeds.public_body(session, feeds.Filters(), base_url=BASE))
+        cpu, t = time.process_time() - cpu, time.perf_counter() - t
+    _, served, _ = one_request(server.url, GZIP)
     assert gzip.decompress(served) == feed.body, "the assembled feed differs from a full one"
-    return float(t)
+    return float(t), cpu
 
 
 def main() -> None:
@@ -312,12 +320,14 @@ def main() -> None:
             "SECBOT_LOG_LEVEL": "warning",
         }  # fmt: skip
         with secbot_serve(env) as server:
-            http_results = cached_paths(server, args.requests)
+            http_results = cached_paths(server.url, args.requests)
             incremental = after_changes(server, engine, ids, args.changes)
-            full_s = full_rebuild(server, engine, ids)
+            full_s, full_cpu_s = full_rebuild(server, engine, ids)
         edit_one(engine, ids, random.Random(7), NOW + timedelta(days=2))
         with secbot_serve(env) as server:  # a restart: new process, fragments in the database
-            restart_ms, served, _ = one_request(server, GZIP)
+            before = server.cpu_seconds()
+            restart_ms, served, _ = one_request(server.url, GZIP)
+            restart_cpu_ms = (server.cpu_seconds() - before) * 1000
         with Session(engine) as session:
             full = feeds.public_body(session, feeds.Filters(), base_url=BASE)
         assert gzip.decompress(served) == full, "the feed after a restart differs from a full one"
@@ -349,7 +359,9 @@ def main() -> None:
         "http": http_results,
         "after_one_change": incremental,
         "full_rebuild_s": round(full_s, 3),
+        "full_rebuild_cpu_s": round(full_cpu_s, 3),
         "after_restart_first_request_ms": round(restart_ms, 1),
+        "after_restart_server_cpu_ms": round(restart_cpu_ms),
         **verdict(floors),
     }
     print(json.dumps(result, indent=2))

@@ -85,7 +85,8 @@ def main() -> None:
         posts: list[float] = []
         command_acks: list[float] = []
         command_replies: list[float] = []
-        with secbot_serve(env) as url, httpx.Client() as client:
+        with secbot_serve(env) as served, httpx.Client() as client:
+            url = served.url
             for i in range(args.warmup + args.requests):
                 event = p.app_mention(args.question, user="U0BENCH", channel="C0BENCH")
                 body = json.dumps(p.event_callback(event))

@@ -78,8 +78,8 @@ async def serve_and_measure(
     connector = FakeBotConnector()
     await connector.start()
     try:
-        with secbot_serve(env) as url:
-            return await measure(url, connector, args)
+        with secbot_serve(env) as served:
+            return await measure(served.url, connector, args)
     finally:
         await connector.stop()
 
@@ -102,7 +102,8 @@ def main() -> None:
             "SECBOT_DATABASE_URL": str(engine.url),
             "SECBOT_NOW": NOW.isoformat(),
             "SECBOT_SEED_ON_START": "false",
-            "SECBOT_LOG_LEVEL": "warning",
+            # the SDK warns, every turn in local mode, that it has no app id
+            "SECBOT_LOG_LEVEL": "error",
             "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true",
         }
         engine.dispose()

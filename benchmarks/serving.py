@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -35,9 +37,23 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running `secbot serve`: its base URL and process id."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used (all its threads): unlike wall time, hardly
+        changed by other work on the machine."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def secbot_serve(env: dict[str, str]) -> Iterator[str]:
-    """`secbot serve` in its own process; yields its base URL once /healthz answers."""
+def secbot_serve(env: dict[str, str]) -> Iterator[Served]:
+    """`secbot serve` in its own process, once /healthz answers."""
     port = free_port()
     secbot = Path(sys.executable).parent / "secbot"
     command = [str(secbot), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -54,7 +70,7 @@ def secbot_serve(env: dict[str, str]) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 sys.exit("secbot serve did not start")
             time.sleep(0.1)
-        yield url
+        yield Served(url, process.pid)
     finally:
         process.terminate()
         process.wait(30)

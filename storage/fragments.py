@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, String, cast, literal, select
@@ -77,8 +78,13 @@ def load(
         for mid, variant, revision, body, zones, first, last in connection.execute(query):
             if (mid, variant) in wanted:
                 days = (first, last) if first is not None and last is not None else None
-                found[mid, variant] = Stored(revision, body, frozenset(zones.split()), days)
+                found[mid, variant] = Stored(revision, body, _zone_set(zones), days)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _zone_set(zones: str) -> frozenset[str]:
+    return frozenset(zones.split())  # a few distinct values, most of them ""
 
 
 def save(bind: Engine | Connection, rows: Sequence[dict[str, Any]]) -> None:

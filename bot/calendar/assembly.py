@@ -1,13 +1,14 @@
 """Feeds put together from ready parts: the calendar's head, chunks of events, its end.
 
 A feed's events are cut into chunks at meetings whose id hashes to a boundary (content-defined
-chunking, about 256 events each), so adding, removing or changing a meeting changes the one
-chunk it falls in and the others stay as they were. Each chunk is kept in memory
-(`ChunkCache`, bounded in bytes) with its raw-deflate copy, made with a fresh compressor and
-ended byte-aligned (a sync flush): deflate streams so made can be laid end to end, so the gzip
-body is a header, the chunks' deflate copies, a final block and the CRC of the whole (as pigz
-does). A feed after a change therefore costs a listing of revisions, one chunk's events
-serialised and compressed, and joining bytes; the bytes served equal a full serialisation.
+chunking, about 256 events each), so adding, removing or changing a meeting changes the chunk
+it falls in (two when its id is a boundary) and the others stay as they were. Each chunk is
+kept in memory (`ChunkCache`, bounded in bytes) with its raw-deflate copy, made with a fresh
+compressor and ended byte-aligned (a sync flush): deflate streams so made can be laid end to
+end, so the gzip body is a header, the chunks' deflate copies, a final block and the CRC of
+the whole (as pigz does). A feed after a change therefore costs a listing of revisions, one
+chunk's events serialised and compressed, and joining bytes; the bytes served equal a full
+serialisation.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.metadata import version
@@ -49,9 +48,9 @@ def alarms_of(variant: str) -> list[int]:
     return [int(m) for m in variant.split(",") if m]
 
 
-@dataclass(frozen=True)
-class Fragment:
-    """An event's bytes as a calendar serialises it, with the zones its VTIMEZONEs need."""
+class Fragment(NamedTuple):
+    """An event's bytes as a calendar serialises it, with the zones its VTIMEZONEs need (a
+    plain tuple: a restart makes ten thousand of these at once)."""
 
     body: bytes
     tzids: frozenset[str]
@@ -155,6 +154,10 @@ def _save(engine: Engine, rows: list[dict[str, object]]) -> None:
         log.warning("could not keep %d feed fragments: %s", len(rows), e)
 
 
-def wait_kept(timeout: float | None = None) -> None:
-    """Until the writes queued so far are done (a server's shutdown; tests)."""
-    _writer.submit(lambda: None).result(timeout)
+def wait_kept(timeout: float | None = None) -> bool:
+    """Until the writes queued so far are done (a server's shutdown; tests): whether they are."""
+    try:
+        _writer.submit(lambda: None).result(timeout)
+    except TimeoutError:
+        return False
+    return True

@@ -9,6 +9,7 @@ events, so only the changed meetings are serialised again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -24,6 +25,7 @@ from storage import repo
 from storage import subscriptions as subs
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
+log = logging.getLogger(__name__)
 
 
 def http_date(moment: datetime) -> str:
@@ -74,7 +76,8 @@ def _headers(version: feeds.Version, cache_control: str, *, gzipped: bool) -> di
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
-    fragments.wait_kept(timeout=30)  # rendered events still being stored
+    if not fragments.wait_kept(timeout=30):  # rendered events still being stored
+        log.warning("feed fragments were still being stored at shutdown")
 
 
 def router() -> APIRouter:
