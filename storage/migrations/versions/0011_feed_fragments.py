@@ -1,4 +1,5 @@
-"""feed_fragment: each meeting's serialised VEVENT, which feeds are assembled from
+"""feed_fragment: each meeting's serialised VEVENT, which feeds are assembled from; an index
+that covers a feed's listing of meetings
 
 Revision ID: 0011_feed_fragments
 Revises: 0008_person
@@ -32,7 +33,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('meeting_id', 'variant')
     )
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_meeting_feed_listing',
+            ['start_date', 'id', 'end_date', 'sequence', 'updated_at'],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_feed_listing')
     op.drop_table('feed_fragment')
