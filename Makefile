@@ -45,9 +45,10 @@ unit: install
 
 test: lint typecheck contracts unit
 
-# Benchmarks print JSON; they are not part of `make test`.
+# Every benchmarks/bench_*.py in turn: one JSON document with each one's floors and whether
+# they hold (exit 1 if any does not); not part of `make test`. One: `make bench B=bench_feeds`.
 bench: install
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	@$(BIN)/python benchmarks/run.py $(B)
 
 # The shared dev questions against the CLI.
 eval: install

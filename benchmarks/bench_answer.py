@@ -1,7 +1,8 @@
 """Answer latency in-process on SQLite: the seed data, then 1k and 100k meetings.
 
 Prints JSON: p50/p99/max milliseconds per answer for each store size, over a mix of question
-kinds (lists, single meetings, counts, places, organisations, nothing-found, greetings).
+kinds (lists, single meetings, counts, places, organisations, nothing-found, greetings), and
+its floors: p99 at the largest size, and how much slower 100k is than 1k.
 Run: .venv/bin/python benchmarks/bench_answer.py [--sizes 1000,100000] [--rounds 5]
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.floors import at_most, verdict
 from benchmarks.synthetic import generate
 from bot.assistant import answer
 from bot.conversation import Asker
@@ -58,6 +60,10 @@ QUESTIONS = [
     "When was the dental amalgam workshop?",
 ]
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
+# An answer is part of every chat reply, whose floor is p99 ≤ 30 ms at 100,000 meetings
+# (bench_slack, bench_teams); answering must not slow down much as the store grows.
+FLOOR_P99_MS = 30
+FLOOR_RATIO_100K_TO_1K = 2.0
 
 
 def build(path: Path, synthetic: int) -> db.Engine:  # type: ignore[name-defined]
@@ -109,11 +115,13 @@ def main() -> None:
             engine = build(Path(tmp) / f"n{size}.db", size - 28)
             results[str(size)] = measure(engine, args.rounds)
     out: dict[str, object] = {"backend": "sqlite", "results": results}
+    largest = max(int(s) for s in args.sizes.split(","))
+    floors = {f"p99_ms_at_{largest}": at_most(results[str(largest)]["p99_ms"], FLOOR_P99_MS)}
     if "1000" in results and "100000" in results:
-        out["ratio_100k_to_1k_p99"] = round(
-            results["100000"]["p99_ms"] / results["1000"]["p99_ms"], 2
-        )
-    print(json.dumps(out, indent=2))
+        ratio = round(results["100000"]["p99_ms"] / results["1000"]["p99_ms"], 2)
+        out["ratio_100k_to_1k_p99"] = ratio
+        floors["ratio_100k_to_1k_p99"] = at_most(ratio, FLOOR_RATIO_100K_TO_1K)
+    print(json.dumps(out | verdict(floors), indent=2))
 
 
 if __name__ == "__main__":

@@ -14,14 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,6 +25,8 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from benchmarks.floors import at_most, verdict
+from benchmarks.serving import percentile, secbot_serve, summary
 from benchmarks.slack_data import fill
 from bot.conversation import Answer
 from handlers.slack.blocks import Viewer, answer_message
@@ -38,52 +35,6 @@ from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import fake_slack
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def summary(values_ms: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(percentile(values_ms, 0.50), 2),
-        "p99": round(percentile(values_ms, 0.99), 2),
-        "max": round(max(values_ms), 2),
-        "mean": round(statistics.fmean(values_ms), 2),
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def secbot_serve(env: dict[str, str]) -> Iterator[str]:
-    """`secbot serve` in its own process; yields its base URL once /healthz answers."""
-    port = free_port()
-    secbot = Path(sys.executable).parent / "secbot"
-    command = [str(secbot), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # waiting for the server to come up, not for the clock
-            try:
-                if httpx.get(f"{url}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                sys.exit("secbot serve did not start")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def meeting_blocks(blocks: list[dict[str, object]]) -> list[object]:
@@ -134,7 +85,8 @@ def main() -> None:
         posts: list[float] = []
         command_acks: list[float] = []
         command_replies: list[float] = []
-        with secbot_serve(env) as url, httpx.Client() as client:
+        with secbot_serve(env) as served, httpx.Client() as client:
+            url = served.url
             for i in range(args.warmup + args.requests):
                 event = p.app_mention(args.question, user="U0BENCH", channel="C0BENCH")
                 body = json.dumps(p.event_callback(event))
@@ -184,8 +136,12 @@ def main() -> None:
             "slash_meetings_ack_ms": summary(command_acks),
             "slash_meetings_reply_ms": summary(command_replies),
             "query_and_render_10_meetings_ms": render,
-            "targets_ms": {"ack_p99": 30, "post_message_p99": 30},
-            "ok": percentile(acks, 0.99) <= 30 and percentile(posts, 0.99) <= 30,
+            **verdict(
+                {
+                    "ack_p99_ms": at_most(round(percentile(acks, 0.99), 2), 30),
+                    "post_message_p99_ms": at_most(round(percentile(posts, 0.99), 2), 30),
+                }
+            ),
         }
         print(json.dumps(result, indent=2))
 

@@ -3,12 +3,13 @@
 Every feed has a key (which feed: filters, one meeting, or one subscriber) and a version (what
 the data looked like). The body is built once per (key, version) and kept in a small LRU
 cache, so polling calendar apps cost a version query, not a rebuild; the strong ETag is a hash
-of key and version, which is why a published feed's bytes depend on the data alone.
+of key and version, which is why a published feed's bytes depend on the data alone. A build
+after a change is assembled from stored events (`bot.calendar.assembly`): only the changed
+meetings are serialised again, and the bytes equal a full serialisation (`public_body`).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -19,7 +20,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from bot.calendar import ical as calendar
-from storage import places, repo
+from bot.calendar.assembly import ChunkCache, Feed, assemble
+from bot.calendar.fragments import Entry, variant_of
+from storage import fragments, places, repo
 from storage import subscriptions as subs
 from storage.models import Kind, Meeting
 
@@ -78,23 +81,6 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Feed:
-    """A built feed: the bytes (plain and gzip-compressed), and the data's last change.
-
-    The gzip copy is made once with the build: calendar apps ask for gzip, and a 10,000-event
-    feed shrinks about 25-fold (10 MB to 0.4 MB), so serving it costs little more than a 304.
-    """
-
-    body: bytes
-    gzipped: bytes
-    last_modified: datetime
-
-    @classmethod
-    def of(cls, body: bytes, last_modified: datetime) -> Feed:
-        return cls(body, gzip.compress(body, compresslevel=6, mtime=0), last_modified)
-
-
-@dataclass(frozen=True)
 class Version:
     """What a feed's content depends on, and when that last changed."""
 
@@ -117,7 +103,8 @@ class Version:
 
 
 class FeedCache:
-    """Built feeds by key, each kept for one version; least recently used go first."""
+    """Built feeds by key, each kept for one version; least recently used go first. Builds
+    assemble from `chunks`, shared by the feeds."""
 
     def __init__(self, max_feeds: int = 256) -> None:
         self.max_feeds = max_feeds
@@ -125,6 +112,7 @@ class FeedCache:
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
         self.builds = 0  # how many bodies were built (tests and benchmarks read it)
+        self.chunks = ChunkCache()
 
     def _cached(self, version: Version) -> Feed | None:
         with self._lock:
@@ -134,7 +122,7 @@ class FeedCache:
                 return entry[1]
             return None
 
-    def get(self, version: Version, build: Callable[[], bytes]) -> Feed:
+    def get(self, version: Version, build: Callable[[], Feed]) -> Feed:
         """The feed for `version`, built by `build` only when no copy of it is cached.
         Concurrent requests for the same feed wait for one build."""
         feed = self._cached(version)
@@ -146,7 +134,7 @@ class FeedCache:
             feed = self._cached(version)
             if feed is not None:
                 return feed
-            feed = Feed.of(build(), version.last_modified)
+            feed = build()
             with self._lock:
                 self.builds += 1
                 self._feeds[version.key] = (version.version, feed)
@@ -183,7 +171,37 @@ def private_version(session: Session, subscriber: str) -> Version:
 # --- bodies ------------------------------------------------------------------------------------
 
 
+def public_feed(
+    session: Session, filters: Filters, *, base_url: str | None, chunks: ChunkCache
+) -> Feed:
+    """The public feed, assembled from kept events (equal to `public_body`'s bytes)."""
+    listed = fragments.revisions(
+        session,
+        kinds=filters.kinds,
+        regions=filters.regions,
+        countries=filters.countries,
+        series=filters.series,
+    )
+    entries = [Entry(mid, revision) for mid, revision in listed]
+    name, uid = filters.describe(), calendar.FEED_UID
+    return assemble(session, entries, name=name, uid=uid, base_url=base_url, chunks=chunks)
+
+
+def private_feed(
+    session: Session, subscriber: str, *, base_url: str | None, chunks: ChunkCache
+) -> Feed:
+    """A person's feed, assembled from kept events (equal to `private_body`'s bytes)."""
+    followed = subs.followed_meetings(session, subscriber=subscriber)
+    listed = fragments.revisions(session, ids=followed)
+    entries = [Entry(mid, rev, variant_of(followed[mid])) for mid, rev in listed]
+    return assemble(
+        session, entries, name=PRIVATE_NAME, uid=private_uid(subscriber), base_url=base_url,
+        chunks=chunks,
+    )  # fmt: skip
+
+
 def public_body(session: Session, filters: Filters, *, base_url: str | None) -> bytes:
+    """The public feed with every event serialised again (what `public_feed` must equal)."""
     rows = repo.list_meetings(
         session,
         kinds=filters.kinds,
@@ -203,14 +221,22 @@ def meeting_body(meeting: Meeting, *, base_url: str | None) -> bytes:
     return cal.to_ical()
 
 
+PRIVATE_NAME = "My secretariat meetings"
+
+
+def private_uid(subscriber: str) -> str:
+    return f"private-{hashlib.sha256(subscriber.encode()).hexdigest()[:16]}@secbot"
+
+
 def private_body(session: Session, subscriber: str, *, base_url: str | None) -> bytes:
+    """A person's feed with every event serialised again (what `private_feed` must equal)."""
     followed = subs.followed_meetings(session, subscriber=subscriber)
     query = select(Meeting).where(col(Meeting.id).in_(list(followed)))
     rows = list(session.exec(query.order_by(col(Meeting.start_date), col(Meeting.id))))
     cal = calendar.meetings_calendar(
         rows,
-        name="My secretariat meetings",
-        uid=f"private-{hashlib.sha256(subscriber.encode()).hexdigest()[:16]}@secbot",
+        name=PRIVATE_NAME,
+        uid=private_uid(subscriber),
         base_url=base_url,
         alarms={mid: minutes for mid, minutes in followed.items() if minutes},
     )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # icalendar loads slowly: imported where used, so answering n
 
 PRODID = "-//secbot//secretariat meetings//EN"
 FEED_NAME = "Secretariat meetings"
+FEED_UID = "meetings@secbot"
 # How often calendar apps should poll (RFC 7986 REFRESH-INTERVAL, and X-PUBLISHED-TTL for
 # Outlook/Apple, which predate it).
 REFRESH = timedelta(hours=6)
@@ -172,14 +173,25 @@ def meeting_event(
     return event
 
 
-def timezone_range(events: Iterable[Event]) -> tuple[date, date] | None:
-    """The dates the zoned events span, a day either side: VTIMEZONEs need cover no more."""
-    days = [
+def zoned_days(event: Event) -> list[date]:
+    """The dates of the event's zoned start and end (what its VTIMEZONEs must cover)."""
+    return [
         value.date()
-        for e in events
-        for value in (e.DTSTART, e.DTEND)
+        for value in (event.DTSTART, event.DTEND)
         if isinstance(value, datetime) and value.tzinfo is not None
     ]
+
+
+def used_tzids(event: Event) -> frozenset[str]:
+    """The TZIDs the event's properties name (as `Calendar.get_used_tzids` finds them)."""
+    items = event.property_items(sorted=False)
+    found = {v.params.get("TZID") for _, v in items if hasattr(v, "params")}
+    return frozenset(t for t in found if t)
+
+
+def timezone_range(events: Iterable[Event]) -> tuple[date, date] | None:
+    """The dates the zoned events span, a day either side: VTIMEZONEs need cover no more."""
+    days = [day for e in events for day in zoned_days(e)]
     if not days:
         return None
     return min(days) - timedelta(days=1), max(days) + timedelta(days=1)
@@ -214,7 +226,7 @@ def meetings_calendar(
     *,
     stamp: datetime | None = None,
     name: str = FEED_NAME,
-    uid: str = "meetings@secbot",
+    uid: str = FEED_UID,
     base_url: str | None = None,
     alarms: Mapping[str, Sequence[int]] | None = None,
 ) -> Calendar:
@@ -229,6 +241,31 @@ def meetings_calendar(
         if is_placeable(m)
     ]
     return new_calendar(events, name=name, uid=uid)
+
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_head(
+    *, name: str, uid: str, tzids: Iterable[str], days: tuple[date, date] | None
+) -> bytes:
+    """The bytes `new_calendar` writes before its events, for events naming `tzids` whose
+    zoned times fall from days[0] to days[1]: the calendar's properties and its VTIMEZONEs.
+    A feed is then this head, the events' own bytes (`Event.to_ical()`) and CALENDAR_END."""
+    from icalendar import Timezone
+
+    cal = new_calendar([], name=name, uid=uid)
+    if days is not None:
+        first, last = days[0] - timedelta(days=1), days[1] + timedelta(days=1)
+        for tzid in sorted(set(tzids) - {"UTC"}):
+            try:
+                zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+            except ValueError:  # unknown zones are left out, as add_missing_timezones does
+                continue
+            cal.add_component(zone)
+    body = cal.to_ical()
+    assert body.endswith(CALENDAR_END)
+    return body[: -len(CALENDAR_END)]
 
 
 def mailbox(address: str, name: str | None = None, **params: str) -> vCalAddress:

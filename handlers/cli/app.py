@@ -438,7 +438,8 @@ def serve(
         raise fail(str(e), 2) from None
     runtime = Runtime(settings=settings, clock=clock, engine=engine_for(settings.database_url))
     uvicorn.run(
-        create_app(runtime, demo=now is None),  # SECBOT_NOW unset: demo_clock decides
+        # without --now or SECBOT_NOW, demo_clock decides whether the seed's calendar runs
+        create_app(runtime, demo=now is None, freeze_heap=True),
         host=host or settings.host,
         port=settings.port if port is None else port,
         log_level=settings.log_level,

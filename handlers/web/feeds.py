@@ -3,25 +3,29 @@
 Responses carry a strong ETag and Last-Modified; a client that sends back either validator
 for unchanged data gets 304 with no body. Clients that accept gzip (calendar apps do) get the
 compressed copy built with the feed, under its own ETag. Bodies come from a per-app
-`FeedCache`, so a feed is rebuilt only when its data changed.
+`FeedCache`, so a feed is rebuilt only when its data changed, and then assembled from kept
+events, so only the changed meetings are serialised again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlmodel import Session
 
-from bot.calendar import feeds
+from bot.calendar import feeds, fragments
 from bot.runtime import Runtime
 from storage import repo
 from storage import subscriptions as subs
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
+log = logging.getLogger(__name__)
 
 
 def http_date(moment: datetime) -> str:
@@ -69,10 +73,17 @@ def _headers(version: feeds.Version, cache_control: str, *, gzipped: bool) -> di
     }
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if not fragments.wait_kept(timeout=30):  # rendered events still being stored
+        log.warning("feed fragments were still being stored at shutdown")
+
+
 def router() -> APIRouter:
     """The feed routes, with their own cache (one per app)."""
     cache = feeds.FeedCache()
-    api = APIRouter(tags=["calendar"])
+    api = APIRouter(tags=["calendar"], lifespan=_lifespan)
 
     def runtime(request: Request) -> Runtime:
         rt: Runtime = request.app.state.runtime
@@ -81,7 +92,7 @@ def router() -> APIRouter:
     def respond(
         request: Request,
         version: feeds.Version,
-        build: Callable[[], bytes],
+        build: Callable[[], feeds.Feed],
         *,
         cache_control: str,
         filename: str,
@@ -118,7 +129,9 @@ def router() -> APIRouter:
             return respond(
                 request,
                 version,
-                lambda: feeds.public_body(session, filters, base_url=rt.settings.public_url),
+                lambda: feeds.public_feed(
+                    session, filters, base_url=rt.settings.public_url, chunks=cache.chunks
+                ),
                 cache_control="public, max-age=300",
                 filename="meetings.ics",
             )
@@ -133,7 +146,7 @@ def router() -> APIRouter:
             return respond(
                 request,
                 feeds.meeting_version(meeting),
-                lambda: feeds.meeting_body(meeting, base_url=rt.settings.public_url),
+                lambda: feeds.Feed.of(feeds.meeting_body(meeting, base_url=rt.settings.public_url)),
                 cache_control="public, max-age=300",
                 filename=f"{meeting.id}.ics",
             )
@@ -150,7 +163,9 @@ def router() -> APIRouter:
             return respond(
                 request,
                 feeds.private_version(session, user),
-                lambda: feeds.private_body(session, user, base_url=rt.settings.public_url),
+                lambda: feeds.private_feed(
+                    session, user, base_url=rt.settings.public_url, chunks=cache.chunks
+                ),
                 cache_control="private, max-age=0, must-revalidate",
                 filename="my-meetings.ics",
             )

@@ -4,6 +4,7 @@ importable from here (`from storage.models import Meeting, MeetingData`)."""
 from storage.models.chat import AgentState, Person, SlackEvent, TeamsConversation
 from storage.models.conversation import ConversationMemory
 from storage.models.feeds import (
+    FeedFragment,
     FeedState,
     FeedToken,
     Invitation,
@@ -65,6 +66,7 @@ __all__ = [
     "DeliveryState",
     "Digest",
     "DigestPeriod",
+    "FeedFragment",
     "FeedState",
     "FeedToken",
     "Invitation",

@@ -1,13 +1,16 @@
-"""Calendar feeds, subscriptions and e-mail invitations, and the counter that versions feeds."""
+"""Calendar feeds, subscriptions and e-mail invitations, the counter that versions feeds, and
+the rendered events feeds are assembled from."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Index,
+    LargeBinary,
     UniqueConstraint,
     case,
     event,
@@ -100,6 +103,47 @@ class FeedState(SQLModel, table=True):
     id: int = SQLField(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+
+
+class FeedFragment(SQLModel, table=True):
+    """One meeting's VEVENT as a feed serialises it, kept so that feeds are assembled from ready
+    bytes and only changed meetings are serialised again, also after a restart.
+
+    A row is valid for the meeting's `revision` (its SEQUENCE and last change) and `renderer`
+    (a digest of the rendering code and options such as the public URL); `variant` names what
+    a feed adds to the event (a private feed's alarms; "" for nothing). `zones` and
+    `zoned_first`/`zoned_last` are the TZIDs and the dates of the event's zoned times, which
+    the feed's VTIMEZONEs are made from. Rows go with their meeting (ON DELETE CASCADE); a
+    write that changes a meeting without raising its SEQUENCE or `updated_at` (raw SQL, a data
+    migration) must delete the meeting's rows.
+    """
+
+    __tablename__ = "feed_fragment"
+
+    meeting_id: str = SQLField(
+        foreign_key="meeting.id", primary_key=True, ondelete="CASCADE", max_length=100
+    )
+    variant: str = SQLField(default="", primary_key=True, max_length=200)
+    revision: str = SQLField(max_length=100)
+    renderer: str = SQLField(max_length=64)
+    body: bytes = SQLField(sa_column=Column(LargeBinary(), nullable=False))
+    zones: str = SQLField(default="", max_length=500)  # TZIDs, space-separated
+    zoned_first: date | None = None
+    zoned_last: date | None = None
+
+
+# What a feed lists of every meeting, in its order, read from the index alone (a covering
+# index): after a change, the 10,000 revisions of a feed are read without visiting the rows
+# (measured: 19 → 12 ms of CPU), at the price of one more index to keep on every write.
+_meeting = Meeting.__table__  # type: ignore[attr-defined]
+FEED_LISTING_INDEX = Index(
+    "ix_meeting_feed_listing",
+    _meeting.c.start_date,
+    _meeting.c.id,
+    _meeting.c.end_date,
+    _meeting.c.sequence,
+    _meeting.c.updated_at,
+)
 
 
 @event.listens_for(Session, "before_flush")

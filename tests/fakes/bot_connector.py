@@ -9,8 +9,9 @@ connector, it refuses activities with null fields (400).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +24,7 @@ class Received:
     activity: dict[str, Any]
     authorization: str | None
     status: int
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (benchmarks)
 
     @property
     def cards(self) -> list[dict[str, Any]]:

@@ -135,9 +135,9 @@ def test_feed_cache_builds_once_per_version() -> None:
     calls: list[str] = []
     v1 = feeds.Version("public:all", "1", feeds.EPOCH)
 
-    def build() -> bytes:
+    def build() -> feeds.Feed:
         calls.append("built")
-        return b"body"
+        return feeds.Feed.of(b"body")
 
     threads = [threading.Thread(target=cache.get, args=(v1, build)) for _ in range(8)]
     for t in threads:

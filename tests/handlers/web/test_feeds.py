@@ -12,7 +12,9 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from bot.calendar import feeds
 from bot.clock import Clock
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -218,3 +220,19 @@ def test_tokens_are_long_random_and_stored_hashed(data: Engine, clock: Clock) ->
         assert row is not None and row.token_hash == subs.hash_token(token)
         assert token not in row.token_hash
     assert len(token) * 6 >= 128 and token != other
+
+
+def test_after_a_change_the_served_feed_equals_a_full_serialisation(
+    client: httpx.Client, data: Engine, clock: Clock
+) -> None:
+    """The server assembles feeds from kept events; what it serves, plain and gzipped, is
+    what serialising every event again gives."""
+    client.get("/calendar.ics")
+    edit(data, "nairobi-workshop-2016", clock.now() + timedelta(hours=1), venue="UNON")
+    plain = client.get("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    with client.stream("GET", "/calendar.ics", headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+    with Session(data) as session:
+        full = feeds.public_body(session, feeds.Filters(), base_url=PUBLIC)
+    assert plain.content == gzip.decompress(raw) == full
+    assert b"LOCATION:UNON\\, Nairobi\\, Kenya" in full
