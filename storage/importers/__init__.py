@@ -34,6 +34,16 @@ class ImportFormatError(ValueError):
         self.line = line
 
 
+@dataclass
+class Found:
+    """What a reader found: meeting rows, the rows it could not read (line, what is wrong) and
+    warnings about the file as a whole."""
+
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class RowReport:
     """What enrichment made of one meeting: field → what it was read from, and what it could
@@ -111,7 +121,7 @@ def read_text(text: str, *, fmt: str, name: str, enrich: bool = True) -> ReadRes
 
 
 def read_rows(found: Iterable[Row] | Any, *, name: str, enrich: bool = True) -> ReadResult:
-    """Enrich and validate a reader's rows (a list, or a spreadsheet's `Sheet`); without
+    """Enrich and validate a reader's rows (a list, or a `Found`); without
     `enrich`, rows are taken as written (only the benchmark does that)."""
     from storage.importers.enrich import as_given, enrich_all
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from storage.importers import ImportFormatError
-from storage.importers.spreadsheet import COLUMNS, Sheet, read_sheet
+from storage.importers import Found, ImportFormatError
+from storage.importers.spreadsheet import COLUMNS, read_sheet
 
 __all__ = ["COLUMNS", "read_rows"]
 
 
-def read_rows(text: str) -> Sheet:
+def read_rows(text: str) -> Found:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ";" where "," is a decimal mark
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from storage.importers import ImportFormatError, Row
+from storage.importers import Found, ImportFormatError
 from storage.models import slugify
 
 X_FIELDS = {
@@ -49,7 +49,9 @@ def _event_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "BEGIN:VEVENT"]
 
 
-def read_rows(text: str) -> list[Row]:
+def read_rows(text: str) -> Found:
+    """One row per VEVENT; an event whose properties cannot be read (an impossible date, a
+    SEQUENCE that is not a number, an end before its start) is reported on its BEGIN line."""
     try:
         from icalendar import Calendar  # loads slowly: only when reading a file
 
@@ -58,10 +60,49 @@ def read_rows(text: str) -> list[Row]:
         raise ImportFormatError(1, f"not a valid iCalendar file: {e}") from None
     pairs = [(cal, ev) for cal in calendars for ev in cal.walk("VEVENT")]
     lines = _event_lines(text)
-    return [
-        (lines[i] if i < len(lines) else 1, _event_row(ev, _text(cal, "X-WR-TIMEZONE")))
-        for i, (cal, ev) in enumerate(pairs)
-    ]
+    found = Found()
+    for i, (cal, event) in enumerate(pairs):
+        line = lines[i] if i < len(lines) else 1
+        try:
+            found.rows.append((line, _event_row(event, _text(cal, "X-WR-TIMEZONE"))))
+        except (ValueError, TypeError) as e:
+            found.errors.append((line, _unreadable(e)))
+    return found
+
+
+def _unreadable(error: Exception) -> str:
+    """icalendar's message for a broken property, said plainly ("Cannot access 'dt' on broken
+    property 'DTSTART' (…): Wrong date format 20160230")."""
+    message = str(error)
+    broken = re.search(r"broken property '(\w+)'.*?: (.*)$", message)
+    if broken:
+        return f"{broken.group(1)}: cannot be read ({broken.group(2)})"
+    return message
+
+
+def _sequence(event: Any) -> int | None:
+    value = event.get("SEQUENCE")
+    if value is None:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValueError(f"SEQUENCE: {str(value)!r} is not a number") from None
+
+
+def _check_order(begin: date, finish: date | None) -> None:
+    if finish is not None and _as_comparable(finish, begin) < _as_comparable(begin, finish):
+        raise ValueError(f"DTEND ({finish.isoformat()}) is before DTSTART ({begin.isoformat()})")
+
+
+def _as_comparable(value: date, other: date) -> date | datetime:
+    if isinstance(value, datetime) and isinstance(other, datetime):
+        return (
+            value
+            if (value.tzinfo is None) == (other.tzinfo is None)
+            else value.replace(tzinfo=None)
+        )
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _text(event: Any, name: str) -> str | None:
@@ -84,8 +125,8 @@ def _event_row(event: Any, calendar_zone: str | None = None) -> dict[str, Any]:
         raw["id"] = slugify(uid.removesuffix("@secbot"))
     if status in _STATUS:
         raw["status"] = _STATUS[status]
-    if event.get("SEQUENCE") is not None:
-        raw["sequence"] = int(event.get("SEQUENCE"))
+    if (sequence := _sequence(event)) is not None:
+        raw["sequence"] = sequence
     raw.update(_dates(event))
     for prop, key in X_FIELDS.items():
         value = _text(event, prop)
@@ -114,6 +155,7 @@ def _dates(event: Any) -> dict[str, Any]:
         return out
     start_value = start.dt
     end_value = event.get("DTEND").dt if event.get("DTEND") is not None else None
+    _check_order(start_value, end_value)
     if isinstance(start_value, datetime):
         tzid = getattr(start_value.tzinfo, "key", None) or start.params.get("TZID")
         if tzid:
@@ -150,8 +192,8 @@ def _foreign_row(event: Any, calendar_zone: str | None) -> dict[str, Any]:
     if uid:
         raw["uid"] = uid
         raw["id"] = slugify(uid)
-    if event.get("SEQUENCE") is not None:
-        raw["sequence"] = int(event.get("SEQUENCE"))
+    if (sequence := _sequence(event)) is not None:
+        raw["sequence"] = sequence
     location = _text(event, "LOCATION")
     if location and location.strip():
         raw["location"] = location.strip()
@@ -188,6 +230,7 @@ def _instants(event: Any, calendar_zone: str | None) -> dict[str, Any]:
     finish = end_prop.dt if end_prop is not None else None
     if finish is None and event.get("DURATION") is not None:
         finish = begin + event.get("DURATION").dt
+    _check_order(begin, finish)
     all_day = str(event.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
     if isinstance(begin, datetime) and all_day and begin.time() == time(0):
         begin = begin.date()  # Outlook's all-day event written as midnight to midnight

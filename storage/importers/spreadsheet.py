@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from storage import places
-from storage.importers import ImportFormatError, Row
+from storage.importers import Found, ImportFormatError
 from storage.importers.dates import DateError, read_dates
 
 # secbot's own columns (what `secbot export --format csv` writes)
@@ -68,16 +67,7 @@ def is_header(cells: Sequence[Any]) -> bool:
     return any(_aliases().get(_fold(str(c or ""))) == "title" for c in cells)
 
 
-@dataclass
-class Sheet:
-    """A spreadsheet's rows as meeting rows, and what it had that is not a meeting field."""
-
-    rows: list[Row] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong)
-
-
-def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]]) -> Sheet:
+def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]]) -> Found:
     """Meeting rows from a header and (line, cells) records; blank records are skipped."""
     aliases = _aliases()
     names = [str(h or "").strip() for h in header]
@@ -86,7 +76,7 @@ def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]
         raise ImportFormatError(
             1, "no column names the meeting (a `title`, `Meeting`, `Event` or `Name` column)"
         )
-    sheet = Sheet()
+    sheet = Found()
     unknown = [n for n, f in zip(names, fields, strict=True) if f is None and n]
     if unknown:
         sheet.warnings.append(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from storage.importers import ImportFormatError
-from storage.importers.spreadsheet import Sheet, is_header, read_sheet
+from storage.importers import Found, ImportFormatError
+from storage.importers.spreadsheet import is_header, read_sheet
 
 HEADER_ROWS = 10  # rows looked through for the header
 
 
-def read_workbook(data: bytes) -> Sheet:
+def read_workbook(data: bytes) -> Found:
     from openpyxl import load_workbook  # loads slowly: only when reading a workbook
 
     try:
