@@ -98,21 +98,24 @@ async def answer_in_thread(
     deps: SlackDeps, client: Any, event: dict[str, Any], event_id: str | None = None
 ) -> None:
     """Ask the core and post its answer in the thread of the message that asked, once per
-    event id: the answer is a ledger row, claimed before the core is asked, prepared before
-    it is posted, and left to the dispatcher when Slack does not take it."""
+    event id: the answer is a ledger row, claimed before the core is asked, its payload kept
+    while it is posted, and left to the dispatcher when Slack does not take it."""
     user, channel = event.get("user"), event.get("channel")
     if not user or not channel:
         return
-    claim = None
-    if event_id:
-        claim = await deps_claim(deps, event_id=event_id, recipient=f"slack:{channel}")
-        if claim is None:
-            log.info("event %s already answered or queued; dropping the retry", event_id)
-            return
+    claiming = None
+    if event_id:  # the claim is written while Slack tells us the asker's zone
+        claiming = asyncio.ensure_future(
+            deps_claim(deps, event_id=event_id, recipient=f"slack:{channel}")
+        )
+    viewer = await deps.viewer(client, user, admin_controls=False)
+    claim = await claiming if claiming is not None else None
+    if claiming is not None and claim is None:
+        log.info("event %s already answered or queued; dropping the retry", event_id)
+        return
     try:
         question = question_text(event.get("text"))
         thread_ts = event.get("thread_ts") or event.get("ts")
-        viewer = await deps.viewer(client, user, admin_controls=False)
         key = conversation_key(str(channel), thread_ts)
         answer = await deps.ask(question, user_id=user, channel_id=channel, conversation=key)
         arguments = {"channel": channel, "thread_ts": thread_ts, **answer_message(answer, viewer)}
@@ -126,12 +129,13 @@ async def answer_in_thread(
     if claim is None:
         await client.chat_postMessage(**arguments)
         return
-    prepared = await asyncio.to_thread(
-        answers.prepare, deps.engine, claim, payload=arguments, now=deps.now()
+    # kept on the row while it is posted: if this process stops, the dispatcher posts it
+    preparing = asyncio.ensure_future(
+        asyncio.to_thread(answers.prepare, deps.engine, claim, payload=arguments, now=deps.now())
     )
-    if not prepared:  # taken over meanwhile: the one that took it answers
-        return
     result = await post(client, arguments)
+    if not await preparing:  # taken over (no heartbeat for a lease): the other one answers
+        return
     if result.outcome != "sent":
         log.warning("answer to %s not posted (%s); the dispatcher will retry", event_id,
                     result.error)  # fmt: skip
