@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     )
     # SECBOT_ADMINS: comma-separated Slack user ids of admins
     admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    # who may set reminders or agendas for a whole channel: `owners` (admins and the channel's
+    # managers: its creator or a workspace admin in Slack, team owners in Teams) or `anyone`
+    channel_wide_by: Literal["owners", "anyone"] = "owners"
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from bot.assistant import AnswerFn
 from bot.conversation import Answer, Asker
 from bot.runtime import Runtime
 from handlers.slack.blocks import Viewer
+from handlers.slack.users import manages_from_thread
 from storage import places, repo, slack_events
 
 log = logging.getLogger("secbot.slack")
@@ -97,10 +98,15 @@ class SlackDeps:
         user_id: str,
         channel_id: str | None,
         conversation: str | None = None,
+        client: Any = None,
     ) -> Answer:
         """The core's answer, computed off the event loop; a polite reply if the core fails.
         The asker's zone is their profile's as last read (`timezones.get`, which every caller
-        has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone."""
+        has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone.
+        With the Web API `client`, the core can ask who manages a channel (bot.rights)."""
+        manages = (
+            manages_from_thread(client, user_id, asyncio.get_running_loop()) if client else None
+        )
         asker = Asker(
             user_id=user_id,
             platform="slack",
@@ -108,6 +114,7 @@ class SlackDeps:
             is_admin=self.is_admin(user_id),
             channel_id=channel_id,
             conversation=conversation,
+            manages=manages,
         )
         now = self.now()
         try:

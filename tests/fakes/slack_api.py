@@ -1,7 +1,8 @@
 """The one fake Slack Web API: on 127.0.0.1 (port 0), recording every call.
 
 It serves the methods secbot uses (auth.test, chat.postMessage, chat.postEphemeral,
-views.publish, views.open, users.info, apps.connections.open), response_url posts under
+views.publish, views.open, users.info, conversations.info, conversations.open,
+apps.connections.open), response_url posts under
 /response/..., and a Socket Mode WebSocket. `fail(method, status, ...)` makes the next calls
 answer 429 (with Retry-After) or 500. For reminder fan-out, `fake_slack(rate_limit_every=3)`
 answers every third chat.postMessage with 429 like Slack's per-channel limit, `fail_first=n`
@@ -63,6 +64,8 @@ class FakeSlack:
     retry_after: int = 1
     fail_first: int = 0  # the first n chat.postMessage calls answer 500
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # conversations.info answers, e.g. {"C0LOG": {"creator": "U0ANA"}}; others: not found
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
     url: str = ""
@@ -260,6 +263,18 @@ class FakeSlack:
             user = params.get("user", "")
             profile = {"id": user, "tz": "Europe/Zurich", **self.users.get(user, {})}
             return {"ok": True, "user": profile}
+        if method == "conversations.info":
+            channel = str(params.get("channel", ""))
+            if channel.startswith("D"):  # a direct message: D + the person's id, as open() gives
+                return {"ok": True, "channel": {"id": channel, "is_im": True, "user": channel[1:]}}
+            if channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, **self.channels[channel]}}
+        if method == "conversations.open":
+            users = str(params.get("users", ""))
+            if "," in users or not users:
+                return {"ok": False, "error": "not_implemented"}
+            return {"ok": True, "channel": {"id": f"D{users}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         return {"ok": False, "error": "unknown_method"}

@@ -18,6 +18,7 @@ from handlers.slack.deps import (
     question_text,
 )
 from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
+from handlers.slack.private import is_direct, send_privately
 from handlers.slack.sources import home_blocks as sources_blocks
 from storage.sources import list_sources
 
@@ -83,9 +84,16 @@ async def answer_in_thread(
     thread_ts = event.get("thread_ts") or event.get("ts")
     viewer = await deps.viewer(client, user, admin_controls=False)
     key = conversation_key(str(channel), thread_ts)
-    answer = await deps.ask(question, user_id=user, channel_id=channel, conversation=key)
+    answer = await deps.ask(
+        question, user_id=user, channel_id=channel, conversation=key, client=client
+    )
     message = answer_message(answer, viewer)
     if not await gate():
+        return
+    if answer.private and not is_direct(str(channel), event.get("channel_type")):
+        await send_privately(
+            client, user=user, channel=channel, thread_ts=thread_ts, message=message
+        )
         return
     await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
 

@@ -21,12 +21,15 @@ from handlers.slack.notifier import SlackNotifier
 from storage import db
 from storage.models import Digest
 from storage.seed import load_seed
-from tests.bot.ask_helpers import ask, with_deadlines
+from tests.bot.ask_helpers import ask, managing, with_deadlines
 from tests.fakes.slack_api import FakeSlack, fake_slack
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)  # a Tuesday
 MONDAY = datetime(2015, 12, 21, 8, 0, tzinfo=UTC)  # 09:00 in Zurich
-ANA = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG")
+ANA = managing(
+    Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG"),
+    "slack:C0LOG",
+)
 
 
 def policy() -> Policy:
@@ -112,7 +115,7 @@ def test_an_agenda_for_a_channel_asks_the_rights_hook(
 
     asked: list[tuple[str, str]] = []
 
-    def refuse(asker: Asker, channel: str) -> bool:
+    def refuse(asker: Asker, channel: str, *, by: str) -> bool:
         asked.append((str(asker.key), channel))
         return False
 
