@@ -143,14 +143,16 @@ def _inside(begin: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def _city(name: str, country: str | None, *, small: bool = False) -> gazetteer.City | None:
     """A gazetteer city (down to small towns with `small`): one whose own name it is before
     one it is another spelling of ("Cancun" is also a spelling of Changchun: Cancún is meant),
-    a far-fetched spelling only with the country, and never a city abroad named like a
-    province ("Bali" is not Bāli in India)."""
+    a far-fetched spelling only with the country, and no smaller city abroad named like a
+    province ("Bali" is not Bāli in India; Santiago is Chile's capital, not the Dominican
+    province's city)."""
     key = places.fold(name)
     if key in _NOT_CITIES or len(key) < 3:
         return None
     provinces = gazetteer.subdivision_countries(name) if country is None else frozenset()
     found = [c for c in gazetteer.cities(name, country, small=small)
-             if not provinces or c.country in provinces]  # fmt: skip
+             if not provinces or c.country in provinces
+             or c.population >= EXONYM_POPULATION]  # fmt: skip
     for c in found:
         canonical = places.fold(c.name)
         if canonical == key or canonical.startswith(key) or key.startswith(canonical):
@@ -283,9 +285,12 @@ def _place_venues(venues: list[PlaceHit], hits: list[PlaceHit]) -> list[PlaceHit
         if near:
             h = near[0]
             hits.remove(h)
-            if v.city is None or places.fold(v.city) == places.fold(h.city or ""):
-                v = PlaceHit(v.begin, h.end, v.text, h.city or v.city, h.country or v.country,
+            if v.city is None:  # "at the Bella Center in Copenhagen"
+                v = PlaceHit(v.begin, h.end, v.text, h.city, h.country or v.country,
                              h.timezone or v.timezone, v.venue)  # fmt: skip
+            elif places.fold(v.city) == places.fold(h.city or ""):  # the venue's own country
+                v = PlaceHit(v.begin, h.end, v.text, h.city, v.country or h.country,
+                             v.timezone or h.timezone, v.venue)  # fmt: skip
         if v.city is not None or v.country is not None:
             hits.append(v)
     return sorted(hits, key=lambda h: h.begin)
