@@ -15,12 +15,14 @@ from sqlmodel import Session
 
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
+from bot.settings import get_settings
 from bot.sources.scheduler import start_sources
 from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
 from handlers.slack.app import slack_lifespan
 from handlers.teams.http import router as teams_router
 from handlers.web.feeds import router as feeds_router
+from handlers.web.limits import BodyLimit, mask_access_log
 from storage import places, repo
 from storage.models import Kind, meeting_json
 
@@ -64,6 +66,9 @@ def create_app(
             await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)
+    settings = runtime.settings if runtime is not None else get_settings()
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    mask_access_log()
     app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
     app.include_router(slack_router)
 
