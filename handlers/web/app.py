@@ -13,6 +13,7 @@ from datetime import date
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from sqlmodel import Session
 
+from bot.calendar.feeds import FeedCache
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
 from bot.settings import get_settings
@@ -111,7 +112,8 @@ def create_app(
             )
             return {"meetings": [meeting_json(m) for m in rows]}
 
-    app.include_router(feeds_router())  # /calendar.ics, /calendar/meeting/…, /calendar/u/…
+    app.state.feed_cache = feed_cache = FeedCache()  # /calendar.ics, /calendar/meeting/…, …/u/…
+    app.include_router(feeds_router(feed_cache))
     if freeze_heap:  # the last router's lifespan runs after every other start-up
         app.include_router(APIRouter(lifespan=_freeze_heap))
     return app
