@@ -2,8 +2,9 @@
 
 - The token: the SDK's validator raises on some malformed tokens it does not expect (a JWT
   without `kid` is a `KeyError` inside it); any failure to validate is a 401 here.
-- The activity: it must be an object the SDK's `Activity` model accepts, with a type, a
-  conversation id and an http(s) `serviceUrl` (replies go there), else 400.
+- The activity: it must be an object the SDK's `Activity` model accepts, with what every turn
+  reads (type, channelId, from.id, recipient.id, conversation.id, channelData an object) and
+  an http(s) `serviceUrl` (replies go there), else 400.
 - Local mode (no client id, anonymous requests): replies go only to a loopback `serviceUrl`
   (127.0.0.0/8, ::1, localhost), so an anonymous caller cannot make the bot POST elsewhere.
 """
@@ -94,6 +95,13 @@ async def check_activity(request: Request, *, local: bool) -> Activity:
         raise refused(f"malformed activity: {e}"[:200]) from None
     if not (activity.type and activity.conversation and activity.conversation.id):
         raise refused("the activity needs a type and conversation.id")
+    # what every turn reads (conversation state, references, Teams' channel data)
+    if not (activity.channel_id and activity.from_property and activity.from_property.id):
+        raise refused("the activity needs a channelId and from.id")
+    if not (activity.recipient and activity.recipient.id):
+        raise refused("the activity needs a recipient.id")
+    if not isinstance(body.get("channelData", {}), dict):
+        raise refused("channelData must be an object")
     service_url = activity.service_url or ""
     scheme, host = _parts(service_url)
     if scheme not in ("http", "https") or not host:

@@ -93,14 +93,16 @@ async def test_local_mode_replies_only_to_loopback(
 def malformed(service_url: str) -> list[Any]:
     good = personal_message(service_url, "hi")
     cases: list[Any] = [[good], "text", 1, None, {}]
-    for field in ("type", "conversation", "serviceUrl"):
+    for field in ("type", "conversation", "serviceUrl", "channelId", "from", "recipient"):
         bad = copy.deepcopy(good)
         del bad[field]
         cases.append(bad)
     for field, value in (("type", 1), ("id", []), ("timestamp", "x"), ("from", "x"),
                          ("conversation", {}), ("recipient", 1), ("entities", {}),
                          ("serviceUrl", "x"), ("serviceUrl", "ftp://127.0.0.1/"),
-                         ("serviceUrl", "http://[::1"), ("locale", {}), ("text", [])):  # fmt: skip
+                         ("serviceUrl", "http://[::1"), ("locale", {}), ("text", []),
+                         ("from", {"name": "x"}), ("channelData", "x"),
+                         ("channelData", [])):  # fmt: skip
         bad = copy.deepcopy(good)
         bad[field] = value
         cases.append(bad)
