@@ -126,3 +126,15 @@ def test_access_log_masks_private_feed_tokens(
     assert '"GET /calendar/u/***.ics HTTP/1.1" 200' in lines[0]
     assert '"GET /calendar/u/***.ics?x=1 HTTP/1.1" 200' in lines[1]
     assert '"GET /calendar/u/*** HTTP/1.1" 404' in lines[2]
+
+
+def test_the_limit_is_a_setting(engine: Engine, clock: Clock) -> None:
+    settings = Settings(_env_file=None, seed_on_start=False, max_request_bytes=4096)  # type: ignore[call-arg]
+    app = create_app(Runtime(settings=settings, clock=clock, engine=engine))
+    with serve_app(app) as url:
+        small = httpx.request("GET", f"{url}/healthz", content=b"x" * 4096)
+        large = httpx.request("GET", f"{url}/healthz", content=b"x" * 4097)
+        streamed = httpx.request("GET", f"{url}/healthz", content=chunks(8 * 4096, 4096))
+    assert small.status_code == 200
+    assert large.status_code == 413 and "larger than 4096 bytes" in large.text
+    assert streamed.status_code == 200  # a route that never reads the body is not held up by it
