@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
@@ -37,6 +38,12 @@ class Refused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+def ssl_check(body: bytes) -> bool:
+    """Slack's `ssl_check=1` probe of a slash command URL, which Bolt answers (200, empty)
+    before any verification."""
+    return parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]
 
 
 def verify(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> None:
