@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # how long a conversation remembers its last answer for follow-ups ("who funds it?")
     conversation_minutes: float = Field(default=120.0, gt=0)
     log_level: str = "info"
+    # largest request body any route accepts (bytes); larger ones get 413 before parsing
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
 
     # --- e-mail (reminders and iMIP invites): SMTP relay and the sender/organizer address ----
     smtp_host: str = "127.0.0.1"

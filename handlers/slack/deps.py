@@ -37,10 +37,12 @@ SORRY = (
 
 @dataclass
 class TimezoneCache:
-    """Users' Slack time zones (users.info), kept for a while so a chat costs one lookup."""
+    """Users' Slack time zones (users.info), kept for a while so a chat costs one lookup;
+    at most `max_users`, the one fetched longest ago dropped first."""
 
     now: Callable[[], datetime]
     entries: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
+    max_users: int = 10_000
 
     async def get(self, client: Any, user_id: str) -> str | None:
         cached = self.entries.get(user_id)
@@ -54,7 +56,10 @@ class TimezoneCache:
         except Exception as e:  # the answer goes out in the default zone rather than not at all
             log.warning("users.info for %s failed: %s", user_id, e)
             return cached[0] if cached else None
+        self.entries.pop(user_id, None)  # re-inserted last: dicts keep insertion order
         self.entries[user_id] = (tz, self.now())
+        while len(self.entries) > self.max_users:
+            del self.entries[next(iter(self.entries))]
         return tz
 
     def known(self, user_id: str) -> str | None:

@@ -59,10 +59,10 @@ class FakeBotConnector:
         )
         self._app = app
 
-    async def start(self) -> str:
+    async def start(self, host: str = "127.0.0.1") -> str:
         self._runner = web.AppRunner(self._app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, 0)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/"
