@@ -1,5 +1,5 @@
 """Reminder delivery numbers, printed as JSON. Runs `secbot serve` as a subprocess on SQLite
-(or SECBOT_BENCH_DATABASE_URL) against the fake Slack in tests/fakes/slack_sink.py.
+(or SECBOT_BENCH_DATABASE_URL) against the fake Slack in tests/fakes/slack_api.py.
 
 1. lateness: 1,000 reminders due in the same second; how late each was marked sent (p50/p99/max)
 2. throughput: a 10,000-delivery fan-out with no rate limit, messages/s at the fake Slack
@@ -37,7 +37,7 @@ from bot import reminders  # noqa: E402
 from storage import db  # noqa: E402
 from storage.models import Delivery, ReminderRule  # noqa: E402
 from storage.seed import load_seed  # noqa: E402
-from tests.fakes.slack_sink import running_sink  # noqa: E402
+from tests.fakes.slack_api import fake_slack  # noqa: E402
 
 SECBOT = str(Path(sys.executable).parent / "secbot")
 MEETING = "africa-regional-2016"
@@ -139,9 +139,9 @@ def wait_sent(engine: Engine, n: int, timeout: float = 600) -> None:
 def lateness(n: int = 1000, lead: float = 30.0) -> dict:
     url, engine = fresh_db("lateness")
     assert subscribe(engine, n) == n
-    with running_sink() as sink:
+    with fake_slack() as sink:
         port = free_port()
-        proc = serve(url, sink.url, AT - timedelta(seconds=lead), port)
+        proc = serve(url, sink.api_url, AT - timedelta(seconds=lead), port)
         try:
             started = datetime.fromisoformat(ready(port, proc)["now"])
             wait_sent(engine, n)
@@ -163,9 +163,9 @@ def lateness(n: int = 1000, lead: float = 30.0) -> dict:
 def throughput(n: int = 10_000) -> dict:
     url, engine = fresh_db("throughput")
     assert subscribe(engine, n) == n
-    with running_sink() as sink:
+    with fake_slack() as sink:
         port = free_port()
-        proc = serve(url, sink.url, AT, port)
+        proc = serve(url, sink.api_url, AT, port)
         try:
             wait_sent(engine, n)
         finally:
@@ -202,9 +202,9 @@ def memory(n: int = 100_000) -> dict:
     with db.session_scope(engine) as s:
         for start in range(0, n, 5000):
             s.connection().execute(insert(Delivery), rows[start : start + 5000])
-    with running_sink() as sink:
+    with fake_slack() as sink:
         port = free_port()
-        proc = serve(url, sink.url, now, port)  # ten days before any is due
+        proc = serve(url, sink.api_url, now, port)  # ten days before any is due
         try:
             ready(port, proc)
             time.sleep(3)  # let the first scheduler tick run

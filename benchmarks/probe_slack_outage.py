@@ -26,7 +26,7 @@ from storage import db  # noqa: E402
 from storage.seed import load_seed  # noqa: E402
 from tests.fakes import slack_payloads as p  # noqa: E402
 from tests.fakes.slack_api import fake_slack  # noqa: E402
-from tests.handlers.slack.test_http import slack_settings  # noqa: E402
+from tests.handlers.slack.serving import slack_settings  # noqa: E402
 from tests.servers import serve_app  # noqa: E402
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}

@@ -60,7 +60,7 @@ def secbot_serve(env: dict[str, str]) -> Iterator[Served]:
     process = subprocess.Popen(command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts slowly
         while True:  # waiting for the server to come up, not for the clock
             try:
                 if httpx.get(f"{url}/healthz").status_code == 200:

@@ -27,6 +27,9 @@ class Asker:
     # the conversation this message belongs to ("slack:C123:1712.34" for a thread, "teams:<id>",
     # "cli:<name>"): its last answer is remembered for follow-ups; None remembers nothing
     conversation: str | None = None
+    # whether the asker manages a channel ("slack:C123", "teams:19:…"): its creator, a
+    # workspace admin, a team owner, as the surface finds out (bot.rights); None: cannot tell
+    manages: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str | None:
@@ -50,6 +53,9 @@ class Answer:
     today: date | None = None  # the asker's day, for the days left to each deadline
     # what a follow-up may refer to (bot.followups): intent, deadlines, kinds, selector
     topic: dict[str, Any] = field(default_factory=dict)
+    # carries something only the asker may see (a private calendar link): surfaces send it to
+    # them alone (a direct message, an ephemeral message, a 1:1 chat), never to a channel
+    private: bool = False
 
     def days_left(self, d: Deadline) -> int:
         return (d.due_date - (self.today or self.now.date())).days
@@ -67,6 +73,7 @@ class Answer:
             "suggestions": [meeting_json(m) for m in self.suggestions],
             "links": self.links,
             "total": self.total if self.total is not None else len(self.meetings),
+            "private": self.private,
         }
 
 

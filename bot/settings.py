@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # how long a conversation remembers its last answer for follow-ups ("who funds it?")
     conversation_minutes: float = Field(default=120.0, gt=0)
     log_level: str = "info"
+    # largest request body any route accepts (bytes); larger ones get 413 before parsing
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
 
     # --- e-mail (reminders and iMIP invites): SMTP relay and the sender/organizer address ----
     smtp_host: str = "127.0.0.1"
@@ -67,6 +69,9 @@ class Settings(BaseSettings):
     )
     # SECBOT_ADMINS: comma-separated Slack user ids of admins
     admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    # who may set reminders or agendas for a whole channel: `owners` (admins and the channel's
+    # managers: its creator or a workspace admin in Slack, team owners in Teams) or `anyone`
+    channel_wide_by: Literal["owners", "anyone"] = "owners"
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 
 @contextmanager
-def serve_app(app: Any, *, timeout: float = 10.0) -> Iterator[str]:
+def serve_app(app: Any, *, timeout: float = 60.0) -> Iterator[str]:
     """Run `app` under uvicorn in a thread; yield its base URL (http://127.0.0.1:PORT) while
     it runs, and stop it afterwards."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")

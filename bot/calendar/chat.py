@@ -9,9 +9,9 @@ and meetings in the store, and rapidfuzz for near misses ("worksops").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func
@@ -174,8 +174,10 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
     else:
         return None
 
-    def reply(body: str, links: dict[str, str] | None = None) -> Answer:
-        return Answer(question=text, now=now, intent=intent, text=body, links=links or {})
+    def reply(body: str, links: dict[str, str] | None = None, *, private: bool = False) -> Answer:
+        return Answer(
+            question=text, now=now, intent=intent, text=body, links=links or {}, private=private
+        )
 
     user = asker.key
     public_url = runtime.settings.public_url
@@ -194,6 +196,7 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
                 "Here is your new private calendar link; the old one no longer works "
                 f"(re-subscribe your calendar app):\n{links['webcal']}\n{links['https']}",
                 links,
+                private=True,
             )
         if intent == "feed_link":
             return _link_answer(
@@ -235,11 +238,15 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
                 f"{head} Add your private calendar to your calendar app (keep the link to "
                 f"yourself):\n{links['webcal']}\n{links['https']}",
                 links,
+                private=True,
             )
         return reply(f"{head} It shows in your private calendar feed.")
 
 
-Reply = Callable[[str, dict[str, str] | None], Answer]
+class Reply(Protocol):
+    def __call__(
+        self, body: str, links: dict[str, str] | None = None, *, private: bool = False
+    ) -> Answer: ...
 
 
 def _link_answer(
@@ -259,6 +266,7 @@ def _link_answer(
             "Your private calendar (what you follow and are invited to) — keep the link to "
             f"yourself:\n{links['webcal']}\n{links['https']}\nAll meetings: {public['https']}",
             links,
+            private=True,
         )
     return reply(
         f"You already have a private calendar link (made {token.created_at:%d %B %Y}). I keep "

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.calendar import ical as calendar
 from bot.calendar.assembly import ChunkCache, Feed, assemble
@@ -27,6 +27,9 @@ from storage import subscriptions as subs
 from storage.models import Kind, Meeting
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+MAX_VALUES = 50  # values of one filter in a request
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,13 @@ class Filters:
         countries: Sequence[str] = (),
         series: Sequence[str] = (),
     ) -> Filters:
-        """Validated, canonical and sorted filters; ValueError says which value is unknown."""
+        """Validated, canonical and sorted filters; ValueError says which value is unknown.
+        Series are checked against the store by `check_series`."""
+        for field_name, values in (
+            ("kind", kinds), ("region", regions), ("country", countries), ("series", series),
+        ):  # fmt: skip
+            if len(values) > MAX_VALUES:
+                raise ValueError(f"at most {MAX_VALUES} values of {field_name}")
         bad = [k for k in kinds if k not in Kind.__members__]
         if bad:
             raise ValueError(f"unknown kind {bad[0]!r}; one of: {', '.join(Kind.__members__)}")
@@ -110,7 +119,9 @@ class FeedCache:
         self.max_feeds = max_feeds
         self._feeds: OrderedDict[str, tuple[str, Feed]] = OrderedDict()
         self._lock = threading.Lock()
-        self._building: dict[str, threading.Lock] = {}
+        # a build lock per key, with how many requests hold or wait for it; dropped when none
+        # do, so keys from request input leave nothing behind
+        self._building: dict[str, tuple[threading.Lock, int]] = {}
         self.builds = 0  # how many bodies were built (tests and benchmarks read it)
         self.chunks = ChunkCache()
 
@@ -128,20 +139,51 @@ class FeedCache:
         feed = self._cached(version)
         if feed is not None:
             return feed
+        key = version.key
         with self._lock:
-            key_lock = self._building.setdefault(version.key, threading.Lock())
-        with key_lock:
-            feed = self._cached(version)
-            if feed is not None:
+            key_lock, users = self._building.get(key, (None, 0))
+            key_lock = key_lock or threading.Lock()
+            self._building[key] = (key_lock, users + 1)
+        try:
+            with key_lock:
+                feed = self._cached(version)
+                if feed is not None:
+                    return feed
+                feed = build()
+                with self._lock:
+                    self.builds += 1
+                    self._feeds[key] = (version.version, feed)
+                    self._feeds.move_to_end(key)
+                    while len(self._feeds) > self.max_feeds:
+                        self._feeds.popitem(last=False)
                 return feed
-            feed = build()
+        finally:
             with self._lock:
-                self.builds += 1
-                self._feeds[version.key] = (version.version, feed)
-                self._feeds.move_to_end(version.key)
-                while len(self._feeds) > self.max_feeds:
-                    self._feeds.popitem(last=False)
-            return feed
+                _, users = self._building[key]
+                if users == 1:
+                    del self._building[key]
+                else:
+                    self._building[key] = (key_lock, users - 1)
+
+    def building(self) -> int:
+        """How many keys have a build lock now (requests in flight)."""
+        with self._lock:
+            return len(self._building)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._feeds)
+
+
+def check_series(session: Session, filters: Filters) -> None:
+    """ValueError naming a series of `filters` no stored meeting belongs to."""
+    if not filters.series:
+        return
+    lowered = func.lower(col(Meeting.series))
+    query = select(lowered).where(lowered.in_(filters.series)).distinct()
+    unknown = sorted(set(filters.series) - set(session.exec(query)))
+    if unknown:
+        raise ValueError(f"unknown series {unknown[0]!r}; no meeting belongs to it")
 
 
 # --- versions ----------------------------------------------------------------------------------

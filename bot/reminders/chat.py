@@ -350,7 +350,7 @@ def _channel(
     if not asker.channel_id or asker.platform not in ("slack", "teams"):
         raise reminders.ReminderError("Ask me in the channel the reminders should go to.")
     channel = f"{asker.platform}:{asker.channel_id}"
-    if not rights.may_set_channel_wide(asker, channel):
+    if not rights.may_set_channel_wide(asker, channel, by=settings.channel_wide_by):
         raise reminders.ReminderError(rights.REFUSED)
     group = meeting_group(g["what"] or "")
     if group is None:

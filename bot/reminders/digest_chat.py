@@ -83,7 +83,9 @@ def _set(runtime: Runtime, asker: Asker, now: datetime, text: str, said: str) ->
     subscriber, channel = _target(text, said, asker)
     if not subscriber:
         raise reminders.ReminderError(NO_CHAT)
-    if channel and not rights.may_set_channel_wide(asker, subscriber):
+    if channel and not rights.may_set_channel_wide(
+        asker, subscriber, by=runtime.settings.channel_wide_by
+    ):
         raise reminders.ReminderError(rights.REFUSED)
     with db.session_scope(runtime.engine) as session:
         zone = (
@@ -116,7 +118,9 @@ def _stop(runtime: Runtime, asker: Asker, now: datetime, text: str, period: str 
     subscriber, channel = _target(text, said, asker) if (
         SLACK_CHANNEL.search(text) or HERE.search(said)
     ) else (person_key(asker), False)  # fmt: skip
-    if channel and not rights.may_set_channel_wide(asker, subscriber):
+    if channel and not rights.may_set_channel_wide(
+        asker, subscriber, by=runtime.settings.channel_wide_by
+    ):
         raise reminders.ReminderError(rights.REFUSED)
     with db.session_scope(runtime.engine) as session:
         stopped = digests.stop_digest(session, subscriber=subscriber, period=period, now=now)

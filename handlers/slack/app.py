@@ -26,6 +26,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
@@ -33,6 +34,7 @@ from bot.assistant import AnswerFn
 from bot.assistant import answer as core_answer
 from bot.runtime import Runtime
 from bot.settings import secret
+from handlers.slack import boundary
 from handlers.slack.deps import SlackDeps, TimezoneCache
 from handlers.slack.listeners import register_all
 from storage import places, slack_events
@@ -55,10 +57,21 @@ bolt_log.addFilter(lambda record: "`token` will be unused" not in record.getMess
 
 @router.post(EVENTS_PATH, include_in_schema=False)
 async def slack_events_endpoint(request: Request) -> Response:
-    """Events, slash commands and interactivity, all verified and dispatched by Bolt."""
+    """Events, slash commands and interactivity: signature and shape checked here
+    (`handlers.slack.boundary`), then dispatched by Bolt."""
     handler: AsyncSlackRequestHandler | None = getattr(request.app.state, "slack_handler", None)
-    if handler is None:
+    verifier: SignatureVerifier | None = getattr(request.app.state, "slack_verifier", None)
+    if handler is None or verifier is None:
         return Response("Slack is not configured on this server.\n", status_code=404)
+    body = await request.body()
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip()
+    try:
+        if not boundary.ssl_check(body):
+            boundary.verify(verifier, body, request.headers)
+        boundary.check_payload(body, content_type or None)
+    except boundary.Refused as refused:
+        log.info("Slack request refused (%d): %s", refused.status, refused.reason)
+        return Response(f"{refused.reason}\n", status_code=refused.status)
     return await handler.handle(request)
 
 
@@ -142,10 +155,12 @@ async def slack_lifespan(app: FastAPI, runtime: Runtime) -> AsyncIterator[None]:
             log.info("Slack connected by Socket Mode")
         else:
             app.state.slack_handler = AsyncSlackRequestHandler(bolt)
+            signing_secret = secret(settings.slack_signing_secret) or ""
+            app.state.slack_verifier = SignatureVerifier(signing_secret)
             log.info("Slack events at %s%s", settings.public_url.rstrip("/"), EVENTS_PATH)
         yield
     finally:
-        app.state.slack_handler = None
+        app.state.slack_handler = app.state.slack_verifier = None
         if socket_mode is not None:
             await socket_mode.close_async()
         await session.close()

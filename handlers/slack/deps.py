@@ -22,6 +22,7 @@ from bot.assistant import AnswerFn
 from bot.conversation import Answer, Asker
 from bot.runtime import Runtime
 from handlers.slack.blocks import Viewer
+from handlers.slack.users import manages_from_thread
 from storage import places, repo, slack_events
 
 log = logging.getLogger("secbot.slack")
@@ -36,10 +37,12 @@ SORRY = (
 
 @dataclass
 class TimezoneCache:
-    """Users' Slack time zones (users.info), kept for a while so a chat costs one lookup."""
+    """Users' Slack time zones (users.info), kept for a while so a chat costs one lookup;
+    at most `max_users`, the one fetched longest ago dropped first."""
 
     now: Callable[[], datetime]
     entries: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
+    max_users: int = 10_000
 
     async def get(self, client: Any, user_id: str) -> str | None:
         cached = self.entries.get(user_id)
@@ -53,7 +56,10 @@ class TimezoneCache:
         except Exception as e:  # the answer goes out in the default zone rather than not at all
             log.warning("users.info for %s failed: %s", user_id, e)
             return cached[0] if cached else None
+        self.entries.pop(user_id, None)  # re-inserted last: dicts keep insertion order
         self.entries[user_id] = (tz, self.now())
+        while len(self.entries) > self.max_users:
+            del self.entries[next(iter(self.entries))]
         return tz
 
     def known(self, user_id: str) -> str | None:
@@ -97,10 +103,15 @@ class SlackDeps:
         user_id: str,
         channel_id: str | None,
         conversation: str | None = None,
+        client: Any = None,
     ) -> Answer:
         """The core's answer, computed off the event loop; a polite reply if the core fails.
         The asker's zone is their profile's as last read (`timezones.get`, which every caller
-        has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone."""
+        has just done), never SECBOT_DEFAULT_TZ: the core stores it as their profile zone.
+        With the Web API `client`, the core can ask who manages a channel (bot.rights)."""
+        manages = (
+            manages_from_thread(client, user_id, asyncio.get_running_loop()) if client else None
+        )
         asker = Asker(
             user_id=user_id,
             platform="slack",
@@ -108,6 +119,7 @@ class SlackDeps:
             is_admin=self.is_admin(user_id),
             channel_id=channel_id,
             conversation=conversation,
+            manages=manages,
         )
         now = self.now()
         try:

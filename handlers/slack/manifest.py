@@ -15,8 +15,12 @@ BOT_SCOPES = [
     "commands",  # /meetings
     "im:history",  # message.im: direct messages to the bot
     "im:read",
-    "im:write",  # DMs from App Home buttons and the admin modal
-    "users:read",  # users.info: the asker's time zone
+    "im:write",  # DMs: App Home buttons, the admin modal, private links asked in channels
+    "users:read",  # users.info: the asker's time zone, whether they are a workspace admin
+    # conversations.info: a channel's creator may set channel-wide reminders (bot.rights)
+    "channels:read",
+    "groups:read",
+    "mpim:read",
 ]
 BOT_EVENTS = ["app_home_opened", "app_mention", "message.im"]
 

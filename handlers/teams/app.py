@@ -40,7 +40,7 @@ from microsoft_agents.hosting.fastapi import (
 from bot.assistant import AnswerFn, answer
 from bot.runtime import Runtime
 from bot.settings import Settings, secret
-from handlers.teams import handlers
+from handlers.teams import boundary, handlers
 from handlers.teams.state import DatabaseStorage
 from handlers.teams.throttle import ConversationLimiter, RetryPolicy, ThrottledSender
 
@@ -161,6 +161,11 @@ class TeamsBot:
         deps = handlers.TeamsDeps(runtime=runtime, answer=answer_fn)
         handlers.register(self.app, deps)
 
+    @property
+    def local_mode(self) -> bool:
+        """Anonymous requests accepted (Agents Playground): replies only to loopback."""
+        return not self.client_id and bool(self.auth_configuration.ANONYMOUS_ALLOWED)
+
     def describe(self) -> str:
         if self.client_id:
             return f"Teams: /api/messages requires Bot Framework tokens for app {self.client_id}"
@@ -187,7 +192,20 @@ def teams_bot(app: FastAPI) -> TeamsBot:
 
 
 @jwt_authorization_decorator
+async def _authorized(request: Request) -> None:
+    """Reached only with a valid token (or anonymously in local mode); else the SDK's 401."""
+    return None
+
+
 async def process(request: Request) -> Response | None:
-    """Run an authorized /api/messages request through the app's bot (see bot.teams_http)."""
+    """Run an /api/messages request through the app's bot once its token and activity pass
+    the checks in `handlers.teams.boundary` (a refusal is 400 or 401, never 500)."""
     bot: TeamsBot = request.app.state.teams_bot
+    try:
+        refusal = await boundary.authorize(request, _authorized)
+        if refusal is not None:
+            return refusal
+        await boundary.check_activity(request, local=bot.local_mode)
+    except boundary.Refused as refused:
+        return refused.response()
     return await start_agent_process(request, bot.app, bot.adapter)

@@ -35,6 +35,7 @@ from bot.button_commands import command_for
 from bot.clock import Clock
 from bot.conversation import Asker
 from bot.runtime import Runtime
+from handlers.teams import private
 from handlers.teams.cards import answer_card, greeting_card, text_card
 from storage import db, places
 from storage import teams as teams_store
@@ -43,6 +44,10 @@ log = logging.getLogger(__name__)
 
 BUTTON_VERBS = re.compile(r"^(ask|calendar|remind|subscribe|dated)$")
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+NO_PRIVATE_CHAT = (
+    "That answer is for you alone, and I could not reach you in a 1:1 chat. Open a chat with "
+    "me (search for secbot under Apps) and ask there."
+)
 STALE_BUTTON = "That button no longer works. Ask me again and use the buttons on the new answer."
 
 
@@ -102,16 +107,29 @@ def user_timezone(activity: Activity) -> str | None:
     return zone if places.zone(zone) else None
 
 
-def asker_for(activity: Activity, deps: TeamsDeps) -> Asker:
+def asker_for(
+    activity: Activity, deps: TeamsDeps, manages: Callable[[str], bool] | None = None
+) -> Asker:
+    """The asker; SECBOT_ADMINS may name Teams users by id (`29:…`) or Entra object id."""
     user = activity.from_property
     conversation = activity.conversation.id if activity.conversation else None
+    ids = {user.id, user.aad_object_id} - {None, ""} if user else set()
     return Asker(
         user_id=user.id if user else None,
         platform="teams",
         timezone=user_timezone(activity),
+        is_admin=bool(ids & deps.runtime.settings.admins),
         channel_id=conversation,
         conversation=f"teams:{conversation}" if conversation else None,
+        manages=manages,
     )
+
+
+def roster_of(activity: Activity) -> str | None:
+    """Whose roster tells the owners: a channel's team, else the (group) chat itself."""
+    if conversation_kind(activity) == "channel":
+        return team_id(activity)
+    return activity.conversation.id if activity.conversation else None
 
 
 # --- doing things -----------------------------------------------------------------------------
@@ -152,12 +170,36 @@ async def remember_conversation(context: TurnContext, deps: TeamsDeps) -> None:
 
 
 async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
-    asker = asker_for(context.activity, deps)
+    activity = context.activity
+    personal = conversation_kind(activity) == "personal"
+    manages = private.manages_from_thread(
+        context,
+        conversation=activity.conversation.id if activity.conversation else "",
+        roster=roster_of(activity),
+        personal=personal,
+        loop=asyncio.get_running_loop(),
+    )
+    asker = asker_for(activity, deps, manages)
     result = await asyncio.to_thread(
         deps.answer, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
     )
     card = answer_card(result, public_url=deps.public_url)
+    if result.private and not personal:
+        await reply_privately(context, card_message(card, result.text))
+        return
     await context.send_activity(card_message(card, result.text))
+
+
+async def reply_privately(context: TurnContext, message: Activity) -> None:
+    """A private answer asked for in a channel or group chat: to the asker's 1:1 chat; the
+    group hears only that it was sent (or how to get it), never the answer itself."""
+    try:
+        await private.send_to_person(context, message)
+        note = private.SENT_PRIVATELY
+    except Exception as e:  # not installed for the person, connector down: say so, no link
+        log.warning("could not open a 1:1 chat with the asker: %s", e)
+        note = NO_PRIVATE_CHAT
+    await context.send_activity(card_message(text_card(note), note))
 
 
 async def on_message(context: TurnContext, state: TurnState, deps: TeamsDeps) -> None:

@@ -13,14 +13,17 @@ from datetime import date
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from sqlmodel import Session
 
+from bot.calendar.feeds import FeedCache
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
+from bot.settings import get_settings
 from bot.sources.scheduler import start_sources
 from handlers.notifiers import build_notifiers
 from handlers.slack.app import router as slack_router
 from handlers.slack.app import slack_lifespan
 from handlers.teams.http import router as teams_router
 from handlers.web.feeds import router as feeds_router
+from handlers.web.limits import BodyLimit, mask_access_log
 from storage import places, repo
 from storage.models import Kind, meeting_json
 
@@ -64,6 +67,9 @@ def create_app(
             await stop_reminders()
 
     app = FastAPI(title="secbot", lifespan=lifespan)
+    settings = runtime.settings if runtime is not None else get_settings()
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    mask_access_log()
     app.include_router(teams_router)  # POST /api/messages (Microsoft Teams)
     app.include_router(slack_router)
 
@@ -106,7 +112,8 @@ def create_app(
             )
             return {"meetings": [meeting_json(m) for m in rows]}
 
-    app.include_router(feeds_router())  # /calendar.ics, /calendar/meeting/…, /calendar/u/…
+    app.state.feed_cache = feed_cache = FeedCache()  # /calendar.ics, /calendar/meeting/…, …/u/…
+    app.include_router(feeds_router(feed_cache))
     if freeze_heap:  # the last router's lifespan runs after every other start-up
         app.include_router(APIRouter(lifespan=_freeze_heap))
     return app

@@ -80,9 +80,9 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
         log.warning("feed fragments were still being stored at shutdown")
 
 
-def router() -> APIRouter:
+def router(cache: feeds.FeedCache | None = None) -> APIRouter:
     """The feed routes, with their own cache (one per app)."""
-    cache = feeds.FeedCache()
+    cache = feeds.FeedCache() if cache is None else cache
     api = APIRouter(tags=["calendar"], lifespan=_lifespan)
 
     def runtime(request: Request) -> Runtime:
@@ -117,14 +117,15 @@ def router() -> APIRouter:
         series: list[str] = Query(default=[]),
     ) -> Response:
         """Every dated meeting, or those matching the filters (repeat a parameter for OR)."""
-        try:
-            filters = feeds.Filters.parse(
-                kinds=kind, regions=region, countries=country, series=series
-            )
-        except ValueError as e:
-            return PlainTextResponse(str(e), status_code=400)
         rt = runtime(request)
         with Session(rt.engine) as session:
+            try:
+                filters = feeds.Filters.parse(
+                    kinds=kind, regions=region, countries=country, series=series
+                )
+                feeds.check_series(session, filters)
+            except ValueError as e:
+                return PlainTextResponse(str(e), status_code=400)
             version = feeds.public_version(session, filters)
             return respond(
                 request,

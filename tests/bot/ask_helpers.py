@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,11 @@ from storage import db
 from tests.runtimes import runtime_of
 
 ASKER = Asker(timezone="Europe/Zurich")
+
+
+def managing(asker: Asker, *channels: str) -> Asker:
+    """`asker` as the manager of `channels` ("slack:C0LOG"), as a surface would tell the core."""
+    return replace(asker, manages=frozenset(channels).__contains__)
 
 
 def instant(now: str) -> datetime:

@@ -6,10 +6,13 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.conversation import HELP_GROUPS, HELP_TEXT, Asker
-from tests.bot.ask_helpers import ask, with_deadlines
+from tests.bot.ask_helpers import ask, managing, with_deadlines
 
-ANA = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG",
-            conversation="slack:C0LOG:1.0")  # fmt: skip
+ANA = managing(
+    Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG",
+          conversation="slack:C0LOG:1.0"),
+    "slack:C0LOG",
+)  # fmt: skip
 EXAMPLES = [line for _, lines in HELP_GROUPS for line in lines]
 
 

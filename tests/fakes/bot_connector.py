@@ -3,7 +3,10 @@
 It records every activity the bot sends (`POST /v3/conversations/{id}/activities[/{replyId}]`)
 and answers with an activity id, or with the statuses queued in `fail_with` (e.g. 429 with
 `Retry-After: 0`) so retries can be tested over real HTTP. Like the Agents Playground's
-connector, it refuses activities with null fields (400).
+connector, it refuses activities with null fields (400). It also creates 1:1 conversations
+(`POST /v3/conversations`, recorded in `created`; the id is `a:1on1-<user id>`, the same each
+time, as Teams returns the existing chat) and answers roster look-ups
+(`GET /v3/conversations/{id}/members/{user id}`) from `members`, else 404.
 """
 
 from __future__ import annotations
@@ -39,20 +42,27 @@ class FakeBotConnector:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.fail_with: deque[int] = deque()
+        self.created: list[dict[str, Any]] = []
+        self.refuse_create = False  # e.g. the app is not installed for that user: 403
+        # roster records by (conversation or team id, user id), e.g. {"userRole": "owner"}
+        self.members: dict[tuple[str, str], dict[str, Any]] = {}
+        self.member_lookups: list[tuple[str, str]] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._activity)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._activity
         )
         self._app = app
 
-    async def start(self) -> str:
+    async def start(self, host: str = "127.0.0.1") -> str:
         self._runner = web.AppRunner(self._app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, 0)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/"
@@ -74,6 +84,21 @@ class FakeBotConnector:
                 self._changed.wait_for(lambda: len(self.delivered) >= count), timeout
             )
         return self.delivered
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.created.append(body)
+        if self.refuse_create:
+            return web.json_response({"error": {"code": "Forbidden"}}, status=403)
+        [member] = body["members"]
+        return web.json_response({"id": f"a:1on1-{member['id']}"}, status=201)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        key = (request.match_info["conversation_id"], request.match_info["member_id"])
+        self.member_lookups.append(key)
+        if key not in self.members:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, 404)
+        return web.json_response({"id": key[1], "name": "someone", **self.members[key]})
 
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -1,9 +1,14 @@
-"""A fake Slack Web API on 127.0.0.1 (port 0) that records every call.
+"""The one fake Slack Web API: on 127.0.0.1 (port 0), recording every call.
 
 It serves the methods secbot uses (auth.test, chat.postMessage, chat.postEphemeral,
-views.publish, views.open, users.info, apps.connections.open), response_url posts under
+views.publish, views.open, users.info, conversations.info, conversations.open,
+apps.connections.open), response_url posts under
 /response/..., and a Socket Mode WebSocket. `fail(method, status, ...)` makes the next calls
-answer 429 (with Retry-After) or 500. Runs its own event loop in a thread.
+answer 429 (with Retry-After) or 500. For reminder fan-out, `fake_slack(rate_limit_every=3)`
+answers every third chat.postMessage with 429 like Slack's per-channel limit, `fail_first=n`
+answers the first n with 500, a token "xoxb-invalid" gets `invalid_auth`, and `posts` keeps
+each accepted post with the delivery id secbot put in its metadata. Runs its own event loop in
+a thread.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import itertools
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,10 +49,28 @@ class Failure:
 
 
 @dataclass
+class Post:
+    """An accepted chat.postMessage."""
+
+    channel: str
+    text: str
+    delivery_id: int | None
+    received: float  # time.monotonic() at arrival
+
+
+@dataclass
 class FakeSlack:
+    rate_limit_every: int = 0  # 0: never; n: every n-th chat.postMessage gets a 429
+    retry_after: int = 1
+    fail_first: int = 0  # the first n chat.postMessage calls answer 500
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # conversations.info answers, e.g. {"C0LOG": {"creator": "U0ANA"}}; others: not found
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
     url: str = ""
+    posted: int = 0  # chat.postMessage calls, answered or not
+    limited: int = 0  # of them answered 429 by `rate_limit_every`
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -107,6 +131,15 @@ class FakeSlack:
                     raise AssertionError(f"{count} x {method} not received; calls: {seen}")
                 self._cond.wait(left)
 
+    def counts(self) -> Counter[int | None]:
+        """How often each delivery id was posted."""
+        with self._cond:
+            return Counter(p.delivery_id for p in self.posts)
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self.posts)
+
     def socket_send(self, message: dict[str, Any]) -> None:
         """Push a Socket Mode envelope to every connected client."""
         assert self._loop is not None
@@ -135,6 +168,13 @@ class FakeSlack:
 
     def _failure(self, method: str) -> Failure | None:
         with self._cond:
+            if method == "chat.postMessage":
+                self.posted += 1
+                if self.rate_limit_every and self.posted % self.rate_limit_every == 0:
+                    self.limited += 1
+                    return Failure(429, self.retry_after, 1)
+                if self.posted <= self.fail_first:
+                    return Failure(500, None, 1)
             queue = self._failures.get(method) or []
             if not queue:
                 return None
@@ -172,10 +212,29 @@ class FakeSlack:
             headers = {}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
-            body = {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal"}
+            body = {
+                "ok": False,
+                "error": "ratelimited" if failure.status == 429 else "internal_error",
+            }
             return web.json_response(body, status=failure.status, headers=headers)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token == "xoxb-invalid" or params.get("token") == "xoxb-invalid":
+            self._record(call)
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method == "chat.postMessage":
+            self._keep(params)
         self._record(call)
         return web.json_response(self._answer(method, params))
+
+    def _keep(self, params: dict[str, Any]) -> None:
+        metadata = params.get("metadata") or {}
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        delivery_id = (metadata.get("event_payload") or {}).get("delivery_id")
+        post = Post(str(params.get("channel")), str(params.get("text")), delivery_id,
+                    time.monotonic())  # fmt: skip
+        with self._cond:
+            self.posts.append(post)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -204,6 +263,18 @@ class FakeSlack:
             user = params.get("user", "")
             profile = {"id": user, "tz": "Europe/Zurich", **self.users.get(user, {})}
             return {"ok": True, "user": profile}
+        if method == "conversations.info":
+            channel = str(params.get("channel", ""))
+            if channel.startswith("D"):  # a direct message: D + the person's id, as open() gives
+                return {"ok": True, "channel": {"id": channel, "is_im": True, "user": channel[1:]}}
+            if channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, **self.channels[channel]}}
+        if method == "conversations.open":
+            users = str(params.get("users", ""))
+            if "," in users or not users:
+                return {"ok": False, "error": "not_implemented"}
+            return {"ok": True, "channel": {"id": f"D{users}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         return {"ok": False, "error": "unknown_method"}
@@ -241,9 +312,9 @@ class FakeSlack:
 
 
 @contextmanager
-def fake_slack() -> Iterator[FakeSlack]:
-    """Run a FakeSlack on 127.0.0.1:0 in its own thread and event loop."""
-    fake = FakeSlack()
+def fake_slack(**options: Any) -> Iterator[FakeSlack]:
+    """Run a FakeSlack(**options) on 127.0.0.1:0 in its own thread and event loop."""
+    fake = FakeSlack(**options)
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     runner = web.AppRunner(fake.app())

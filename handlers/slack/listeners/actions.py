@@ -95,7 +95,7 @@ async def _command(
     await deps.timezones.get(client, user)  # the profile zone the core keeps for reminders
     channel = (body.get("channel") or {}).get("id")
     answer = await deps.ask(
-        question, user_id=user, channel_id=channel, conversation=_conversation(body)
+        question, user_id=user, channel_id=channel, conversation=_conversation(body), client=client
     )
     await reply_privately(body, client, respond, answer.text)
 
@@ -188,8 +188,9 @@ async def _reanswer(
     if question:
         channel = (body.get("channel") or {}).get("id")
         answer = await deps.ask(
-            question, user_id=user, channel_id=channel, conversation=_conversation(body)
-        )
+            question, user_id=user, channel_id=channel, conversation=_conversation(body),
+            client=client,
+        )  # fmt: skip
     else:
         answer = await deps.upcoming(tz=viewer.timezone, limit=SHOWN_UPCOMING)
     return answer, viewer, offset, size
@@ -204,6 +205,9 @@ async def on_page(
     answer, viewer, offset, size = await _reanswer(
         deps_of(context), client, body, str(action.get("value") or ""), admin_controls=ephemeral
     )
+    if answer.private:  # a forged value asking for a calendar link: never in place
+        await reply_privately(body, client, respond, answer.text)
+        return
     message = answer_message(answer, viewer, offset=offset, page_size=size, shareable=ephemeral)
     await respond(replace_original=True, **message)
 
@@ -216,6 +220,9 @@ async def on_share(
     answer, viewer, offset, size = await _reanswer(
         deps_of(context), client, body, str(action.get("value") or ""), admin_controls=False
     )
+    if answer.private:  # a calendar link is the clicker's alone: never shared
+        await reply_privately(body, client, respond, answer.text)
+        return
     message = answer_message(answer, viewer, offset=offset, page_size=size)
     message["blocks"].insert(0, context_block(f"Shared by <@{escape(_user(body))}>"))
     await respond(response_type="in_channel", replace_original=False, **message)

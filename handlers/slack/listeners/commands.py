@@ -24,10 +24,13 @@ async def on_meetings(
     viewer = await deps.viewer(client, user, admin_controls=True)
     question = (command.get("text") or "").strip()
     if question:
-        answer = await deps.ask(question, user_id=user, channel_id=command.get("channel_id"))
+        answer = await deps.ask(
+            question, user_id=user, channel_id=command.get("channel_id"), client=client
+        )
         size = PAGE_SIZE
     else:
         answer = await deps.upcoming(tz=viewer.timezone, limit=UPCOMING)
         size = UPCOMING
-    message = answer_message(answer, viewer, page_size=size, shareable=True)
+    # a private answer (a calendar link) is ephemeral here, and offers no Share button
+    message = answer_message(answer, viewer, page_size=size, shareable=not answer.private)
     await respond(response_type="ephemeral", **message)

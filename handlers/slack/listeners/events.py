@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.reminders import answers
 from bot.reminders.leases import worker_name
+from bot.reminders.notifier import SendResult
 from handlers.slack.blocks import answer_message, home_view
 from handlers.slack.deps import (
     SlackDeps,
@@ -22,6 +23,7 @@ from handlers.slack.deps import (
 )
 from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
 from handlers.slack.notifier import post
+from handlers.slack.private import is_direct, send_privately
 from handlers.slack.sources import home_blocks as sources_blocks
 from storage.sources import list_sources
 
@@ -117,8 +119,11 @@ async def answer_in_thread(
         question = question_text(event.get("text"))
         thread_ts = event.get("thread_ts") or event.get("ts")
         key = conversation_key(str(channel), thread_ts)
-        answer = await deps.ask(question, user_id=user, channel_id=channel, conversation=key)
-        arguments = {"channel": channel, "thread_ts": thread_ts, **answer_message(answer, viewer)}
+        answer = await deps.ask(
+            question, user_id=user, channel_id=channel, conversation=key, client=client
+        )
+        message = answer_message(answer, viewer)
+        arguments = {"channel": channel, "thread_ts": thread_ts, **message}
     except Exception as e:
         if claim is not None:
             error = f"{e.__class__.__name__}: {e}"
@@ -126,6 +131,22 @@ async def answer_in_thread(
                 answers.abandon, deps.engine, claim, error=error, now=deps.now()
             )
         raise
+    if answer.private and not is_direct(str(channel), event.get("channel_type")):
+        # private things go to the person only; their words are not kept in the ledger
+        result = SendResult.sent()
+        try:
+            await send_privately(
+                client, user=user, channel=channel, thread_ts=thread_ts, message=message
+            )
+        except Exception as e:
+            result = SendResult.permanent(f"private answer: {e.__class__.__name__}")
+            raise
+        finally:
+            if claim is not None:
+                await asyncio.to_thread(
+                    answers.finish, deps.engine, claim, result=result, now=deps.now()
+                )
+        return
     if claim is None:
         await client.chat_postMessage(**arguments)
         return

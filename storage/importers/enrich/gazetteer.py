@@ -1,7 +1,8 @@
-"""Place names as calendars write them: countries in the languages pycountry ships
+"""Place names as calendars and prose write them: countries in the languages pycountry ships
 translations for ("Österreich", "Belgique", "México"), their initials ("UAE"), cities under
-every Latin-script name geonames lists for them ("Genève", "Wien", "Roma"), and first-level
-subdivisions ("Quebec", "NY"), which are not cities even when a city shares the name."""
+every Latin-script name geonames lists for them ("Genève", "Wien", "Roma", "Kiev"), first-level
+subdivisions ("Quebec", "NY"), which are not cities even when a city shares the name, and
+well-known venues (UN premises, conference centres: venues.yaml) with their city."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import gettext
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 
 import pycountry
+import yaml
 
 from storage import places
 
@@ -127,18 +130,26 @@ def _small_places() -> dict[str, list[City]]:
     return _city_index(_SMALL_PLACES)
 
 
-def city(name: str, country_code: str | None = None, *, small: bool = False) -> City | None:
-    """The most populous city of that name (any listed spelling), in that country when given.
-    Smaller places (down to 5,000 people) are looked up only with a country and `small`."""
+def cities(name: str, country_code: str | None = None, *, small: bool = False) -> list[City]:
+    """Every city of that name (any listed spelling), in that country when given, the most
+    populous first. With `small`, places down to 5,000 people when no larger one matches."""
     key = fold(name)
     if len(key) < 3:
-        return None
+        return []
     found = _cities().get(key, [])
     if country_code:
         found = [c for c in found if c.country == country_code]
-        if not found and small:
-            found = [c for c in _small_places().get(key, []) if c.country == country_code]
-    return replace(found[0], written=name.strip()) if found else None
+    if not found and small:
+        found = [c for c in _small_places().get(key, [])
+                 if country_code is None or c.country == country_code]  # fmt: skip
+    return [replace(c, written=name.strip()) for c in found]
+
+
+def city(name: str, country_code: str | None = None, *, small: bool = False) -> City | None:
+    """The most populous city of that name (any listed spelling), in that country when given.
+    Smaller places (down to 5,000 people) are looked up only with a country and `small`."""
+    found = cities(name, country_code, small=small and country_code is not None)
+    return found[0] if found else None
 
 
 def name_of(found: City) -> str:
@@ -165,6 +176,20 @@ def _subdivisions() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@cache
+def _provinces() -> dict[str, frozenset[str]]:
+    """Folded names of subdivisions of any level ("Bali", a province under a region) → countries."""
+    out: dict[str, set[str]] = {}
+    for s in pycountry.subdivisions:
+        out.setdefault(fold(s.name), set()).add(s.country_code)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def subdivision_countries(name: str) -> frozenset[str]:
+    """The countries with a state, province or region (of any level) of that name."""
+    return _provinces().get(fold(name), frozenset())
+
+
 def is_subdivision(name: str, country_code: str | None) -> bool:
     """Is `name` a state or province (of `country_code`, when given)?"""
     codes = _subdivisions().get(fold(name), frozenset())
@@ -184,3 +209,36 @@ def country_zone(code: str) -> str | None:
     """The country's time zone when all its gazetteer cities share one, else None."""
     zones = _country_zones().get(code, frozenset())
     return next(iter(zones)) if len(zones) == 1 else None
+
+
+VENUES_FILE = Path(__file__).with_name("venues.yaml")
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    city: str
+    country: str
+    timezone: str | None
+
+
+@cache
+def _venues() -> dict[str, Venue]:
+    """Folded name and other names of each venue in venues.yaml → the venue."""
+    index: dict[str, Venue] = {}
+    for raw in yaml.safe_load(VENUES_FILE.read_text(encoding="utf-8")):
+        found = city(raw["city"], raw["country"])
+        venue = Venue(
+            name=raw["name"],
+            city=name_of(found) if found else raw["city"],
+            country=raw["country"],
+            timezone=found.timezone if found else country_zone(raw["country"]),
+        )
+        for name in (raw["name"], *(raw.get("aka") or [])):
+            index[fold(name)] = venue
+    return index
+
+
+def venue(name: str) -> Venue | None:
+    """A well-known venue by any of its names ("UNON", "Gigiri", "UNESCO House")."""
+    return _venues().get(fold(name))

@@ -7,7 +7,8 @@ An address is read from the right: the country is the last part naming one; the 
 postal town ("1211 Genève") when there is one, else the last part the gazetteer knows, a
 state or province of the same name ("Quebec", "New York") being taken only when no other
 part is a city; failing that a city or country at either end of a venue's name ("UN Campus
-Bonn", "Kuala Lumpur Convention Centre").
+Bonn", "Kuala Lumpur Convention Centre"), or a well-known venue's own city ("UNESCO
+Headquarters", "KICC, Room 4": venues.yaml through the gazetteer).
 """
 
 from __future__ import annotations
@@ -159,6 +160,15 @@ def _inside(parts: list[str], country: str | None) -> tuple[gazetteer.City | Non
     return None, None
 
 
+def _known_venue(parts: list[str], country: str | None) -> gazetteer.Venue | None:
+    """A well-known venue named by one of the parts (in that country, when known)."""
+    for part in parts:
+        found = gazetteer.venue(_name(part))
+        if found is not None and country in (None, found.country):
+            return found
+    return None
+
+
 def _venue(text: str, city: gazetteer.City | None, country: str | None) -> str | None:
     """The first part of the address (its depth-0 comma), unless it is the city or country."""
     depth, cut = 0, len(text)
@@ -197,6 +207,15 @@ def read_place(text: str, *, country: str | None = None) -> Place:
     if city is None:
         city, inner = _inside(before, code)
         code = code or inner
+    if city is None and (known := _known_venue(before, code)) is not None:
+        return Place(
+            venue=_venue(physical, None, known.country),
+            city=known.city,
+            country=known.country,
+            timezone=known.timezone,
+            online=online,
+            known=True,
+        )
     if city is not None:
         code = code or city.country
     if city is None and code is None:

@@ -1,4 +1,6 @@
-"""Places in a sentence: cities and countries from the gazetteer, venue aliases, online meetings.
+"""Places in a sentence: cities, countries and well-known venues from the shared gazetteer
+(storage/importers/enrich/gazetteer.py, venues.yaml), places it does not list kept as written,
+online meetings.
 
 Many English words and treaty names are also city names ("Reading", "Union", "Stockholm
 Convention"), so a city is taken only where prose puts a place: after "in"/"at", after a comma
@@ -15,6 +17,12 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from storage import places
+from storage.importers.enrich import gazetteer
+
+# A city known by a spelling far from its own name ("Kiev", "Cracow") is a large one; a
+# smaller city's odd alternate names ("Center", "Since", "XVIIIe") are not taken without a
+# country beside them.
+EXONYM_POPULATION = 500_000
 
 
 @dataclass(frozen=True)
@@ -28,43 +36,6 @@ class PlaceHit:
     venue: str | None = None
     online: bool = False
 
-
-@dataclass(frozen=True)
-class _Alias:
-    venue: str | None
-    city: str | None
-    country: str
-    timezone: str
-
-
-# Venues and places the gazetteer does not know (or knows under another name).
-VENUE_ALIASES: dict[str, _Alias] = {
-    "dead sea": _Alias("Dead Sea", None, "JO", "Asia/Amman"),
-    "palais des nations": _Alias("Palais des Nations", "Geneva", "CH", "Europe/Zurich"),
-    "international environment house": _Alias(
-        "International Environment House", "Geneva", "CH", "Europe/Zurich"
-    ),
-    "cicg": _Alias("CICG", "Geneva", "CH", "Europe/Zurich"),
-    "united nations headquarters": _Alias(
-        "United Nations Headquarters", "New York", "US", "America/New_York"
-    ),
-    "un headquarters": _Alias("United Nations Headquarters", "New York", "US", "America/New_York"),
-    "gigiri": _Alias("United Nations Office at Nairobi", "Nairobi", "KE", "Africa/Nairobi"),
-    "un city": _Alias("UN City", "Copenhagen", "DK", "Europe/Copenhagen"),
-    "vienna international centre": _Alias(
-        "Vienna International Centre", "Vienna", "AT", "Europe/Vienna"
-    ),
-    "bali": _Alias("Bali", None, "ID", "Asia/Makassar"),
-    "nusa dua": _Alias("Nusa Dua", "Nusa Dua", "ID", "Asia/Makassar"),
-    "davos": _Alias(None, "Davos", "CH", "Europe/Zurich"),
-    "punta del este": _Alias(None, "Punta del Este", "UY", "America/Montevideo"),
-    "cancun": _Alias(None, "Cancún", "MX", "America/Cancun"),
-    "cancún": _Alias(None, "Cancún", "MX", "America/Cancun"),
-    "kiev": _Alias(None, "Kyiv", "UA", "Europe/Kyiv"),
-    "washington, d.c.": _Alias(None, "Washington", "US", "America/New_York"),
-    "washington d.c.": _Alias(None, "Washington", "US", "America/New_York"),
-    "jeju island": _Alias(None, "Jeju", "KR", "Asia/Seoul"),
-}
 
 ONLINE = re.compile(
     r"\b(?:tele-?conferences?|video-?conferences?|video conferences?|webinars?|web conferences?|"
@@ -116,6 +87,7 @@ _SEAT_BEFORE = re.compile(
     r"(?<!\bat\s)(?<!\bat the\s)\b(?:centre|center|office|embassy|university|institute|"
     r"ministry|based|located)\s+in\s+$"
 )
+_IN_BEFORE = re.compile(r"\b(?:in|at|à)\s+$", re.IGNORECASE)
 _COUNTRY_BEFORE = re.compile(r"\b(?:in|at|à|en)\s+(?:the\s+)?$", re.IGNORECASE)
 # Where a place the gazetteer does not list may stand: after "in", "at the", or a comma.
 _UNLISTED_BEFORE = re.compile(r"(?:\b(?:in|at|à)\s+(?:the\s+)?|[,;:–]\s*)$", re.IGNORECASE)
@@ -168,19 +140,28 @@ def _inside(begin: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(b <= begin and end <= e for b, e in spans)
 
 
-def _city(name: str, country: str | None) -> places.City | None:
-    """A gazetteer city, refusing far-fetched alternate names ("Cancun" is not Changchun)."""
+def _city(name: str, country: str | None, *, small: bool = False) -> gazetteer.City | None:
+    """A gazetteer city (down to small towns with `small`): one whose own name it is before
+    one it is another spelling of ("Cancun" is also a spelling of Changchun: Cancún is meant),
+    a far-fetched spelling only with the country, and no smaller city abroad named like a
+    province ("Bali" is not Bāli in India; Santiago is Chile's capital, not the Dominican
+    province's city)."""
     key = places.fold(name)
     if key in _NOT_CITIES or len(key) < 3:
         return None
-    found = places.find_city(name, country)
-    if found is None:
-        return None
-    canonical = places.fold(found.name)
-    if canonical == key or canonical.startswith(key) or key.startswith(canonical):
-        return found
-    if country is not None or fuzz.ratio(canonical, key) >= 80:
-        return found
+    provinces = gazetteer.subdivision_countries(name) if country is None else frozenset()
+    found = [c for c in gazetteer.cities(name, country, small=small)
+             if not provinces or c.country in provinces
+             or c.population >= EXONYM_POPULATION]  # fmt: skip
+    for c in found:
+        canonical = places.fold(c.name)
+        if canonical == key or canonical.startswith(key) or key.startswith(canonical):
+            return c
+    for c in found:  # another spelling: "Kiev" is Kyiv, "Genève" Geneva, "Cracow" Kraków
+        if country is not None or c.population >= EXONYM_POPULATION:
+            return c
+        if fuzz.ratio(places.fold(c.name), key) >= 80:
+            return c
     return None
 
 
@@ -221,14 +202,13 @@ def find_places(text: str) -> list[PlaceHit]:
     for begin, end, name in _ngrams(text):
         if any(b < end and begin < e for b, e in taken):
             continue
-        key = places.fold(name)
         before = text[max(0, begin - 30) : begin]
         if any(b <= begin < b + 2 for b, _ in governed):
             continue
-        alias = VENUE_ALIASES.get(key)
-        if alias is not None:
-            hits.append(PlaceHit(begin, end, name, alias.city, alias.country, alias.timezone,
-                                 alias.venue))  # fmt: skip
+        known = gazetteer.venue(name)
+        if known is not None:
+            hits.append(PlaceHit(begin, end, name, known.city, known.country, known.timezone,
+                                 known.name))  # fmt: skip
             taken.append((begin, end))
             continue
         code = places.country_code(name)
@@ -248,9 +228,11 @@ def find_places(text: str) -> list[PlaceHit]:
             continue
         if _SEAT_BEFORE.search(before):
             continue  # "the regional centre in Beijing" says where the centre is
-        city = _city(name, pinned)
+        # a country after the name or "in"/"at" before it says it is a place: small towns too
+        city = _city(name, pinned, small=pinned is not None or bool(_IN_BEFORE.search(before)))
         if city is None and pinned is not None:
-            unlisted = _unlisted(begin, end, name, pinned, before) if after[:1] == "," else None
+            listed = after[:1] == "," or after[:2] == " ("  # "Brig-Glis (Suisse)"
+            unlisted = _unlisted(begin, end, name, pinned, before) if listed else None
             if unlisted is not None:
                 hits.append(unlisted)
                 taken.append((begin, end))
@@ -258,6 +240,10 @@ def find_places(text: str) -> list[PlaceHit]:
             city = _city(name, None)
             pinned = None
         if city is None:
+            province = _province(begin, end, name, before) if pinned is None else None
+            if province is not None:
+                hits.append(province)
+                taken.append((begin, end))
             continue
         taken.append((begin, end))
         # "GENEVA, 4 July 2017 –", "Genève": the gazetteer's name; "Sao Paulo" as written
@@ -273,15 +259,18 @@ def _venues(text: str) -> list[PlaceHit]:
     out: list[PlaceHit] = []
     for m in _VENUE.finditer(text):
         name = m.group(1).rstrip(".,")
-        if VENUE_ALIASES.get(places.fold(name)) is not None:
-            continue  # an alias the n-gram pass knows better
+        begin = m.start(1)
+        known = gazetteer.venue(name)
+        if known is not None:
+            out.append(PlaceHit(begin, begin + len(name), name, known.city, known.country,
+                                known.timezone, name))  # fmt: skip
+            continue
         words = name.split()
-        city: places.City | None = None
+        city: gazetteer.City | None = None
         for n in (2, 1):
             tail = " ".join(words[-n:])
             if len(words) > n and tail[:1].isupper() and (city := _city(tail, None)):
                 break
-        begin = m.start(1)
         out.append(PlaceHit(begin, begin + len(name), name, city.name if city else None,
                             city.country if city else None, city.timezone if city else None,
                             name))  # fmt: skip
@@ -296,9 +285,12 @@ def _place_venues(venues: list[PlaceHit], hits: list[PlaceHit]) -> list[PlaceHit
         if near:
             h = near[0]
             hits.remove(h)
-            if v.city is None or places.fold(v.city) == places.fold(h.city or ""):
-                v = PlaceHit(v.begin, h.end, v.text, h.city or v.city, h.country or v.country,
+            if v.city is None:  # "at the Bella Center in Copenhagen"
+                v = PlaceHit(v.begin, h.end, v.text, h.city, h.country or v.country,
                              h.timezone or v.timezone, v.venue)  # fmt: skip
+            elif places.fold(v.city) == places.fold(h.city or ""):  # the venue's own country
+                v = PlaceHit(v.begin, h.end, v.text, h.city, v.country or h.country,
+                             v.timezone or h.timezone, v.venue)  # fmt: skip
         if v.city is not None or v.country is not None:
             hits.append(v)
     return sorted(hits, key=lambda h: h.begin)
@@ -311,7 +303,7 @@ def _city_in_country(
     """City-states and capitals named like their country ("in Singapore", "in Kuwait")."""
     if not _COUNTRY_BEFORE.search(before):
         return None
-    city = places.find_city(name, code)
+    city = gazetteer.city(name, code)
     if city is None or city.population < 50_000:
         return None
     folded, canonical = places.fold(name), places.fold(city.name)
@@ -335,13 +327,25 @@ def _unlisted(begin: int, end: int, name: str, code: str, before: str) -> PlaceH
     timezone = country_timezone(code)
     if len(words) == 1:
         return PlaceHit(begin, end, name, name, code, timezone)
-    city: places.City | None = None
+    city: gazetteer.City | None = None
     for n in (2, 1):
         if len(words) > n and (city := _city(" ".join(words[-n:]), code)):
             break
     if city is not None:
         return PlaceHit(begin, end, name, city.name, code, city.timezone, name)
     return PlaceHit(begin, end, name, None, code, timezone, name)
+
+
+def _province(begin: int, end: int, name: str, before: str) -> PlaceHit | None:
+    """ "in Bali": a province or region of one country, where the prose puts a place, kept as
+    written with its country."""
+    countries = gazetteer.subdivision_countries(name)
+    if len(countries) != 1 or not _IN_BEFORE.search(before):
+        return None
+    if any(places.fold(w) in _NOT_CITIES for w in name.split()):
+        return None
+    code = next(iter(countries))
+    return PlaceHit(begin, end, name, None, code, country_timezone(code), name)
 
 
 def _paired_with_city(text: str, begin: int) -> bool:
@@ -361,7 +365,7 @@ def _country_after(after: str) -> str | None:
         return None
     words = m.group(1).split()
     for n in range(len(words), 0, -1):
-        code = places.country_code(" ".join(words[:n]))
+        code = gazetteer.country(" ".join(words[:n]))
         if code is not None:
             return code
     return None

@@ -94,6 +94,7 @@ def test_calendar_link_and_reset(seeded: Engine, clock: Clock) -> None:
     assert first is not None and first.intent == "feed_link"
     old = first.links["https"]
     assert "/calendar/u/" in old
+    assert first.private  # surfaces send it to the asker alone
     again = say(seeded, clock, "give me the calendar link")
     assert again is not None and "reset my calendar link" in again.text
     assert "/calendar/u/" not in again.text  # a stored hash cannot be shown again
@@ -101,6 +102,12 @@ def test_calendar_link_and_reset(seeded: Engine, clock: Clock) -> None:
     reset = say(seeded, clock, "reset my calendar link")
     assert reset is not None and reset.intent == "feed_reset"
     assert reset.links["https"] != old and reset.links["webcal"] in reset.text
+    assert reset.private and not again.private  # the public feed alone is not private
+    newcomer = Asker(user_id="U9", platform="slack")
+    subscribed = say(seeded, clock, "subscribe me to workshops", newcomer)
+    assert subscribed is not None and "/calendar/u/" in subscribed.text and subscribed.private
+    listed = say(seeded, clock, "what am I subscribed to?")
+    assert listed is not None and not listed.private
     with db.session_scope(seeded) as session:
         assert subs.token_row(session, token=old.rsplit("/", 1)[1][:-4]) is None
         assert subs.live_token(session, user_key="slack:U123") is not None

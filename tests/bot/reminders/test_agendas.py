@@ -21,25 +21,28 @@ from handlers.slack.notifier import SlackNotifier
 from storage import db
 from storage.models import Digest
 from storage.seed import load_seed
-from tests.bot.ask_helpers import ask, with_deadlines
-from tests.fakes.slack_sink import SlackSink, running_sink
+from tests.bot.ask_helpers import ask, managing, with_deadlines
+from tests.fakes.slack_api import FakeSlack, fake_slack
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)  # a Tuesday
 MONDAY = datetime(2015, 12, 21, 8, 0, tzinfo=UTC)  # 09:00 in Zurich
-ANA = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG")
+ANA = managing(
+    Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0LOG"),
+    "slack:C0LOG",
+)
 
 
 def policy() -> Policy:
     return Policy(grace=reminders.grace_from_settings(get_settings()))
 
 
-def slack(sink: SlackSink) -> dict:  # type: ignore[type-arg]
-    return {"slack": SlackNotifier(token="xoxb-test", base_url=sink.url)}
+def slack(sink: FakeSlack) -> dict:  # type: ignore[type-arg]
+    return {"slack": SlackNotifier(token="xoxb-test", base_url=sink.api_url)}
 
 
 @pytest.fixture
-def sink() -> Iterator[SlackSink]:
-    with running_sink() as server:
+def sink() -> Iterator[FakeSlack]:
+    with fake_slack() as server:
         yield server
 
 
@@ -62,7 +65,7 @@ def test_occurrences_follow_the_wall_clock_across_daylight_saving() -> None:
 
 
 async def test_an_agenda_goes_out_once_per_period_across_restarts_and_replicas(
-    database_url: str, sink: SlackSink
+    database_url: str, sink: FakeSlack
 ) -> None:
     first = db.make_engine(database_url)
     db.upgrade(first)
@@ -98,7 +101,7 @@ async def test_an_agenda_goes_out_once_per_period_across_restarts_and_replicas(
         engine.dispose()
 
 
-async def test_a_stopped_agenda_sends_nothing(seeded: Engine, sink: SlackSink) -> None:
+async def test_a_stopped_agenda_sends_nothing(seeded: Engine, sink: FakeSlack) -> None:
     ask(seeded, "send me a daily agenda", asker=ANA)
     assert ask(seeded, "stop my daily agenda", asker=ANA).text == "OK: no more daily agenda."
     await run_once(seeded, slack(sink), clock=fixed(NOW + timedelta(days=1)), policy=policy())
@@ -112,7 +115,7 @@ def test_an_agenda_for_a_channel_asks_the_rights_hook(
 
     asked: list[tuple[str, str]] = []
 
-    def refuse(asker: Asker, channel: str) -> bool:
+    def refuse(asker: Asker, channel: str, *, by: str) -> bool:
         asked.append((str(asker.key), channel))
         return False
 
@@ -124,7 +127,7 @@ def test_an_agenda_for_a_channel_asks_the_rights_hook(
         assert digests.list_digests(session) == []
 
 
-async def test_tell_me_when_dates_are_set(seeded: Engine, sink: SlackSink) -> None:
+async def test_tell_me_when_dates_are_set(seeded: Engine, sink: FakeSlack) -> None:
     said = ask(seeded, "tell me when dates are set for INC7", asker=ANA)
     assert said.intent == "dates_watch_set"
     await run_once(seeded, slack(sink), clock=fixed(NOW + timedelta(days=1)), policy=policy())

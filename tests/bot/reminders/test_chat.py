@@ -10,10 +10,15 @@ from bot import reminders
 from bot.conversation import Asker
 from bot.reminders.chat import handle
 from storage import db, repo
+from tests.bot.ask_helpers import managing
 from tests.runtimes import runtime_of
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
-ANA = Asker(user_id="U0ANA", platform="slack", timezone="Africa/Lusaka", channel_id="C0AFR")
+# Ana created #africa (C0AFR), so she may set reminders for the whole channel
+ANA = managing(
+    Asker(user_id="U0ANA", platform="slack", timezone="Africa/Lusaka", channel_id="C0AFR"),
+    "slack:C0AFR",
+)
 ADMIN = Asker(user_id="U0ADM", platform="slack", is_admin=True)
 
 

@@ -18,7 +18,7 @@ from handlers.email.notifier import EmailNotifier
 from handlers.log_notifier import LogNotifier
 from handlers.slack.notifier import SlackNotifier
 from storage import db, repo
-from tests.fakes.slack_sink import running_sink
+from tests.fakes.slack_api import fake_slack
 from tests.reminder_helpers import LUSAKA, due_instant, fan_out, states
 from tests.servers import Mailbox, smtp_sink
 
@@ -53,9 +53,9 @@ async def test_a_slack_that_rate_limits_a_third_of_calls_gets_each_message_once(
     n = 300
     assert fan_out(seeded, n, now=NOW) == n
     sleeps = Sleeps()
-    with running_sink(rate_limit_every=3, retry_after=2) as sink:
+    with fake_slack(rate_limit_every=3, retry_after=2) as sink:
         report = await run_once(
-            seeded, slack(sink.url), clock=fixed(AT), policy=policy(), sleep=sleeps
+            seeded, slack(sink.api_url), clock=fixed(AT), policy=policy(), sleep=sleeps
         )
         counts = sink.counts()
     assert len(report.sent) == n and not report.failed
@@ -68,9 +68,9 @@ async def test_a_slack_that_rate_limits_a_third_of_calls_gets_each_message_once(
 async def test_transient_errors_back_off_then_succeed_or_fail(seeded: Engine) -> None:
     fan_out(seeded, 1, now=NOW)
     sleeps = Sleeps()
-    with running_sink(fail_first=2) as sink:
+    with fake_slack(fail_first=2) as sink:
         report = await run_once(
-            seeded, slack(sink.url), clock=fixed(AT), policy=policy(backoff=1.0), sleep=sleeps,
+            seeded, slack(sink.api_url), clock=fixed(AT), policy=policy(backoff=1.0), sleep=sleeps,
             jitter=lambda: 0.75,
         )  # fmt: skip
     assert len(report.sent) == 1 and len(sink) == 1
@@ -81,9 +81,13 @@ async def test_transient_errors_back_off_then_succeed_or_fail(seeded: Engine) ->
 
     fan_out(seeded, 1, now=NOW, prefix="slack:G")
     sleeps = Sleeps()
-    with running_sink(fail_first=100) as sink:
+    with fake_slack(fail_first=100) as sink:
         report = await run_once(
-            seeded, slack(sink.url), clock=fixed(AT), policy=policy(max_attempts=3), sleep=sleeps
+            seeded,
+            slack(sink.api_url),
+            clock=fixed(AT),
+            policy=policy(max_attempts=3),
+            sleep=sleeps,
         )
     assert not report.sent and len(report.failed) == 1
     with db.session_scope(seeded) as s:
@@ -94,11 +98,11 @@ async def test_transient_errors_back_off_then_succeed_or_fail(seeded: Engine) ->
 
 async def test_permanent_errors_fail_at_once(seeded: Engine) -> None:
     fan_out(seeded, 2, now=NOW)
-    with running_sink() as sink:
+    with fake_slack() as sink:
         report = await run_once(
-            seeded, slack(sink.url, token="xoxb-invalid"), clock=fixed(AT), policy=policy()
+            seeded, slack(sink.api_url, token="xoxb-invalid"), clock=fixed(AT), policy=policy()
         )
-    assert len(report.failed) == 2 and sink.calls == 2
+    assert len(report.failed) == 2 and sink.posted == 2
     with db.session_scope(seeded) as s:
         rows = reminders.list_deliveries(s, states=["failed"])
     assert [r.last_error for r in rows] == ["Slack: invalid_auth"] * 2

@@ -17,7 +17,7 @@ from bot.settings import get_settings
 from handlers.slack.notifier import SlackNotifier
 from storage import db
 from tests.bot.ask_helpers import ask
-from tests.fakes.slack_sink import running_sink
+from tests.fakes.slack_api import fake_slack
 
 NOW = datetime(2015, 12, 15, 8, 0, tzinfo=UTC)  # 09:00 in Zurich
 ANA = Asker(user_id="U0ANA", platform="slack", timezone="Asia/Jakarta", channel_id="D0ANA")
@@ -63,12 +63,12 @@ async def test_set_list_cancel_and_deliver(seeded: Engine) -> None:
         [row] = reminders.list_deliveries(s, recipient="slack:U0ANA", states=["pending"])
         assert row.kind == "note" and row.due_at == datetime(2016, 1, 10, 2, 0, tzinfo=UTC)
     policy = Policy(grace=reminders.grace_from_settings(get_settings()))
-    with running_sink() as sink:
-        notifiers = {"slack": SlackNotifier(token="xoxb-test", base_url=sink.url)}
+    with fake_slack() as sink:
+        notifiers = {"slack": SlackNotifier(token="xoxb-test", base_url=sink.api_url)}
         early = await run_once(seeded, notifiers, clock=fixed(row.due_at - timedelta(minutes=1)),
                                policy=policy)  # fmt: skip
         assert early.sent == []
-        notifiers = {"slack": SlackNotifier(token="xoxb-test", base_url=sink.url)}
+        notifiers = {"slack": SlackNotifier(token="xoxb-test", base_url=sink.api_url)}
         report = await run_once(seeded, notifiers, clock=fixed(row.due_at), policy=policy)
         assert report.sent == [row.id]
         assert [(p.channel, p.text) for p in sink.posts] == [

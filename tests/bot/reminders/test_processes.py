@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from storage import db
 from storage.models import Delivery
 from storage.seed import load_seed
-from tests.fakes.slack_sink import SlackSink, running_sink
+from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.reminder_helpers import due_instant, fan_out, states
 
 SECBOT = str(Path(sys.executable).parent / "secbot")
@@ -36,11 +36,11 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _env(url: str, sink: SlackSink, now: str) -> dict[str, str]:
+def _env(url: str, sink: FakeSlack, now: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECBOT_", "SLACK_"))}
     return env | {
         "SECBOT_DATABASE_URL": url, "SECBOT_NOW": now, "SLACK_BOT_TOKEN": "xoxb-test",
-        "SECBOT_SLACK_API_URL": sink.url, "SECBOT_REMINDERS_CONCURRENCY": str(CONCURRENCY),
+        "SECBOT_SLACK_API_URL": sink.api_url, "SECBOT_REMINDERS_CONCURRENCY": str(CONCURRENCY),
         "SECBOT_REMINDERS_LEASE": "60", "SECBOT_SEED_ON_START": "false",
         "SECBOT_LOG_LEVEL": "warning",
     }  # fmt: skip
@@ -88,7 +88,7 @@ def test_kill_9_mid_fan_out_then_restart_sends_everything_once(tmp_path: Path, n
     url = f"sqlite:///{tmp_path / 'secbot.db'}"
     engine = _engine(url)
     assert fan_out(engine, n, now=AT - timedelta(days=10)) == n
-    with running_sink() as sink:
+    with fake_slack() as sink:
         with serving(_env(url, sink, AT.isoformat())) as first:
             wait_for(lambda: len(sink) >= n // 3, procs=[first])
             first.send_signal(signal.SIGKILL)
@@ -114,7 +114,7 @@ def test_two_replicas_on_one_postgres_send_each_delivery_once(pg_url: str) -> No
     n = 2000
     engine = _engine(pg_url)
     assert fan_out(engine, n, now=AT - timedelta(days=10)) == n
-    with running_sink() as sink:
+    with fake_slack() as sink:
         env = _env(pg_url, sink, AT.isoformat())
         with serving(env) as a, serving(env) as b:
             wait_for(all_sent(engine, n), procs=[a, b])

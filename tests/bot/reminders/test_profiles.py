@@ -16,6 +16,7 @@ from bot.reminders import profiles
 from bot.reminders.chat_terms import days_text, offsets_in_words
 from storage import db, people, repo
 from storage.models import Delivery, DeliveryState, MeetingData, Person, RuleScope
+from tests.bot.ask_helpers import managing
 from tests.runtimes import runtime_of
 
 NOW = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
@@ -166,8 +167,10 @@ def test_rules_made_before_the_zone_was_known_follow_it_on_first_chat(seeded: En
 
 
 def test_a_channel_rule_keeps_its_zone(seeded: Engine) -> None:
-    in_channel = Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich",
-                       channel_id="C0AFR")  # fmt: skip
+    in_channel = managing(
+        Asker(user_id="U0ANA", platform="slack", timezone="Europe/Zurich", channel_id="C0AFR"),
+        "slack:C0AFR",
+    )
     posted = say(seeded, "post reminders for African meetings in this channel", in_channel)
     assert posted.intent == "channel_reminders_set"
     before = [(r.id, r.due_at) for r in rows(seeded, "slack:C0AFR")]

@@ -14,7 +14,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.web.app import create_app
 from storage import db, repo
-from tests.fakes.slack_sink import running_sink
+from tests.fakes.slack_api import fake_slack
 from tests.reminder_helpers import LUSAKA, due_instant, fan_out
 from tests.servers import serve_app, wait_until
 
@@ -24,9 +24,9 @@ def test_rows_go_out_when_due_and_when_the_ledger_changes(
 ) -> None:
     at = due_instant(3)
     fan_out(seeded, 3, now=at - timedelta(days=10))
-    with running_sink() as sink:
+    with fake_slack() as sink:
         settings = Settings(
-            database_url=database_url, slack_bot_token="xoxb-test", slack_api_url=sink.url,
+            database_url=database_url, slack_bot_token="xoxb-test", slack_api_url=sink.api_url,
             seed_on_start=False, reminders_safety_interval=3600,
         )  # fmt: skip
         clock = Clock(anchor=at - timedelta(seconds=0.5), running=True)

@@ -19,7 +19,7 @@ from handlers.web.app import create_app
 from storage import db
 from storage.models import CalendarSource, Meeting
 from tests.calendar_server import publisher
-from tests.fakes.slack_sink import running_sink
+from tests.fakes.slack_api import fake_slack
 from tests.runtimes import runtime_of
 from tests.servers import serve_app, wait_until
 from tests.sources_data import BUREAU, WORKSHOP, calendar
@@ -64,14 +64,14 @@ def test_a_calendar_change_reaches_a_followers_channel_by_itself(
 ) -> None:
     caplog.set_level("INFO")
     start = datetime(2015, 12, 15, 9, 0, tzinfo=UTC)
-    with publisher() as pub, running_sink() as sink:
+    with publisher() as pub, fake_slack() as sink:
         pub.publish(calendar(WORKSHOP, BUREAU))
         with db.session_scope(engine) as s:
             source_id = add_source(s, url=pub.url, name="ozone", now=start).id
         assert source_id is not None
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, database_url=database_url, slack_bot_token="xoxb-test",
-            slack_api_url=sink.url, seed_on_start=False, reminders_safety_interval=3600,
+            slack_api_url=sink.api_url, seed_on_start=False, reminders_safety_interval=3600,
             sources_check_interval=0.1,
         )  # fmt: skip
         runtime = Runtime(settings=settings, clock=Clock(anchor=start, running=True), engine=engine)

@@ -19,7 +19,6 @@ from handlers.cli.app import app
 from storage import db, people
 from storage.models import Person
 from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.fakes.slack_sink import SlackSink, running_sink
 from tests.runtimes import runtime_of
 
 runner = CliRunner()
@@ -39,16 +38,16 @@ def js(*args: str, now: str = "2016-01-01") -> Any:
 
 
 @pytest.fixture
-def sink(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackSink]:
-    with running_sink() as s:
-        monkeypatch.setenv("SECBOT_SLACK_API_URL", s.url)
+def sink(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    with fake_slack() as s:
+        monkeypatch.setenv("SECBOT_SLACK_API_URL", s.api_url)
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
         get_settings.cache_clear()
         yield s
     get_settings.cache_clear()
 
 
-def test_add_move_send_once_cancel(sink: SlackSink) -> None:
+def test_add_move_send_once_cancel(sink: FakeSlack) -> None:
     rule = js("reminders", "add", "--channel", "slack:C0TEAM", "--meeting", LUSAKA, "--before",
               "3d")  # fmt: skip
     assert rule["before_days"] == [3] and rule["pending"] == 1
@@ -75,7 +74,7 @@ def test_add_move_send_once_cancel(sink: SlackSink) -> None:
     assert len(sink.posts) == 3
 
 
-def test_unsubscribed_user_gets_nothing_further(sink: SlackSink) -> None:
+def test_unsubscribed_user_gets_nothing_further(sink: FakeSlack) -> None:
     rule = js("reminders", "add", "--user", "slack:U0BOB", "--region", "Africa", "--before", "1d")
     code, _, stderr = run("reminders", "remove", str(rule["id"]), "--now", "2016-01-01")
     assert code == 0, stderr
@@ -84,7 +83,7 @@ def test_unsubscribed_user_gets_nothing_further(sink: SlackSink) -> None:
     assert sink.posts == []
 
 
-def test_deadlines_from_rules_and_by_hand(sink: SlackSink) -> None:
+def test_deadlines_from_rules_and_by_hand(sink: FakeSlack) -> None:
     made = js("deadlines", "apply-rules", LUSAKA)
     assert {d["kind"] for d in made["created"]} == {"nominations", "documents", "registration",
                                                    "travel"}  # fmt: skip

@@ -24,7 +24,7 @@ from storage.models import Delivery
 from tests.conftest import NOW
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.handlers.slack.test_http import slack_settings
+from tests.handlers.slack.serving import slack_settings
 from tests.servers import serve_app, wait_until
 
 SDK_TRIES = 3  # the Bolt client's AsyncServerErrorRetryHandler: one call and two retries

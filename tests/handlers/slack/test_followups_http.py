@@ -4,11 +4,9 @@ after the server restarted, and the calendar buttons (real signed HTTP, fake Sla
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -25,15 +23,9 @@ from handlers.slack.home import my_reminders
 from handlers.web.app import create_app
 from tests.bot.ask_helpers import ask, with_deadlines
 from tests.fakes import slack_payloads as p
-from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.handlers.slack.test_http import action_ids, slack_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.handlers.slack.serving import action_ids, slack_settings
 from tests.servers import serve_app
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with fake_slack() as server:
-        yield server
 
 
 def serve(engine: Engine, clock: Clock, fake: FakeSlack) -> Any:

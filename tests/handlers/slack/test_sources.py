@@ -15,8 +15,8 @@ from handlers.slack.sources import ADD_SOURCE, REMOVE_SOURCE, SOURCE_MODAL, SYNC
 from storage import sources as store
 from tests.calendar_server import Publisher, publisher
 from tests.fakes import slack_payloads as p
-from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.handlers.slack.test_http import ADMIN, STAFF, action_ids, running
+from tests.fakes.slack_api import FakeSlack
+from tests.handlers.slack.serving import ADMIN, STAFF, action_ids
 from tests.sources_data import BUREAU, WORKSHOP, calendar
 
 
@@ -25,18 +25,6 @@ def pub() -> Iterator[Publisher]:
     with publisher() as served:
         served.publish(calendar(WORKSHOP, BUREAU))
         yield served
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with fake_slack() as server:
-        yield server
-
-
-@pytest.fixture
-def slack(seeded: Engine, clock: Clock, fake: FakeSlack) -> Iterator[str]:
-    with running(seeded, clock, fake) as url:
-        yield url
 
 
 def home_of(slack: str, fake: FakeSlack, user: str) -> list[dict[str, Any]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from storage.importers.enrich import gazetteer
 from storage.importers.enrich.place import place_in_text, read_place
 
 ADDRESSES = [
@@ -90,3 +92,34 @@ def test_prose_names_a_place_after_in_or_at(text: str, city: str, country: str) 
 
 def test_prose_without_a_place_names_none() -> None:
     assert place_in_text("Interpretation in French and Spanish. In person only.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "city", "country", "zone"),
+    [
+        ("UNESCO Headquarters", "UNESCO Headquarters", "Paris", "FR", "Europe/Paris"),
+        ("KICC, Room 4", "KICC", "Nairobi", "KE", "Africa/Nairobi"),
+        ("Room XVII, Palais des Nations", "Room XVII", "Geneva", "CH", "Europe/Zurich"),
+        ("UN Gigiri", "UN Gigiri", "Nairobi", "KE", "Africa/Nairobi"),
+    ],
+)  # fmt: skip
+def test_a_well_known_venue_alone_gives_its_city(
+    text: str, venue: str, city: str, country: str, zone: str
+) -> None:
+    place = read_place(text)
+    assert (place.venue, place.city, place.country, place.timezone) == (venue, city, country, zone)
+    assert place.known
+
+
+def test_a_venue_named_in_another_country_is_not_that_venue() -> None:
+    assert read_place("Bella Center, Sweden").city is None
+
+
+def test_every_listed_venue_has_its_city_in_the_gazetteer() -> None:
+    raw = yaml.safe_load(gazetteer.VENUES_FILE.read_text(encoding="utf-8"))
+    names = [gazetteer.fold(n) for v in raw for n in (v["name"], *(v.get("aka") or []))]
+    assert len(names) == len(set(names)), "a name given to two venues"
+    for v in raw:
+        found = gazetteer.venue(v["name"])
+        assert found is not None and found.timezone is not None, v["name"]
+        assert gazetteer.city(v["city"], v["country"]) is not None, v["city"]

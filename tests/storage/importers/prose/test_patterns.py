@@ -81,6 +81,47 @@ def test_places_as_written_with_their_country(
     assert [(h.text, h.city, h.country, h.venue) for h in hits] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # (text, (city, country, venue, zone)): the shared gazetteer and venues.yaml, no table
+        # of the reader's own
+        ("The meeting will be held in Cancun.", ("Cancun", "MX", None, "America/Cancun")),
+        ("It met in Kiev in May.", ("Kyiv", "UA", None, "Europe/Kyiv")),
+        ("It met in Cracow, Poland.", ("Kraków", "PL", None, "Europe/Warsaw")),
+        ("The forum met in Davos.", ("Davos", "CH", None, "Europe/Zurich")),
+        ("in Punta del Este, Uruguay", ("Punta del Este", "UY", None, "America/Montevideo")),
+        ("held in Jeju Island", ("Jeju", "KR", None, "Asia/Seoul")),
+        ("It will be held in Bali.", (None, "ID", "Bali", None)),
+        ("du 10 au 11 décembre 2024, Brig-Glis (Suisse)", ("Brig-Glis", "CH", None,
+                                                          "Europe/Zurich")),
+        ("It met at the Kenyatta International Convention Centre.",
+         ("Nairobi", "KE", "Kenyatta International Convention Centre", "Africa/Nairobi")),
+        ("It met at UNESCO Headquarters.", ("Paris", "FR", "UNESCO Headquarters", "Europe/Paris")),
+        ("It met at Gigiri.", ("Nairobi", "KE", "United Nations Office at Nairobi",
+                               "Africa/Nairobi")),
+        ("It met in Santiago.", ("Santiago", "CL", None, "America/Santiago")),
+        ("It met at ECLAC headquarters in Santiago.",
+         ("Santiago", "CL", "ECLAC headquarters", "America/Santiago")),
+        ("It met at the Busan Exhibition and Convention Center in Busan, Republic of Korea.",
+         ("Busan", "KR", "Busan Exhibition and Convention Center", "Asia/Seoul")),
+    ],
+)  # fmt: skip
+def test_places_from_the_shared_gazetteer_and_venues(
+    sentence: str, expected: tuple[str | None, str, str | None, str | None]
+) -> None:
+    hits = [h for h in find_places(sentence) if not h.online]
+    assert [(h.city, h.country, h.venue, h.timezone) for h in hits] == [expected]
+
+
+def test_odd_alternate_names_of_small_cities_are_not_places() -> None:
+    # "Since" and "XVIIIe" are other names of a town in Colombia and of a Paris district
+    assert find_places("Since the sixth session, the bureau has met twice.") == []
+    assert [h.text for h in find_places("XVIIIe Conférence alpine : 10 décembre, Annecy")] == [
+        "Annecy"
+    ]
+
+
 def test_people_and_sentence_openings_are_not_places() -> None:
     assert find_places("Chair: Ms. Ana Lopes (Brazil); Rapporteur: Mr. Li Wei, China") == []
     assert find_places("During COP15, Egypt announced a fund. In March, Kenya hosted it.") == []

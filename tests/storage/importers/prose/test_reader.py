@@ -159,7 +159,7 @@ def test_unreadable_files_give_one_clear_error(tmp_path: Path) -> None:
         ("The Basel, Rotterdam and Stockholm conventions held a meeting in Geneva.", ["Geneva"]),
         ("A workshop in Central and Eastern Europe in March 2016.", []),
         ("It was held in Brno, Czech Republic.", ["Brno"]),
-        ("The meeting will be held in Cancun.", ["Cancún"]),
+        ("The meeting will be held in Cancun.", ["Cancun"]),  # Cancún, not Changchun
         ("The session will be held at the Dead Sea, Jordan.", [None]),
     ],
 )
