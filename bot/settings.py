@@ -110,13 +110,14 @@ class Settings(BaseSettings):
     reminders_concurrency: int = Field(default=20, ge=1, le=1000)  # sends in flight at once
     reminders_batch: int = Field(default=200, ge=1)  # rows claimed per database round trip
     reminders_safety_interval: float = Field(default=60.0, gt=0)  # seconds between wake-ups
-    reminders_lease: float = Field(default=600.0, gt=0)  # seconds before a claim is taken over
+    reminders_lease: float = Field(default=30.0, gt=0)  # seconds before a claim is taken over
     reminders_max_attempts: int = Field(default=5, ge=1)  # tries before a row is `failed`
     reminders_backoff: float = Field(default=1.0, ge=0)  # first retry delay (s), doubling
     reminders_backoff_max: float = Field(default=60.0, ge=0)  # longest retry delay (s)
     reminders_grace_reminder: float = Field(default=12.0, ge=0)  # hours a late reminder is sent
     reminders_grace_deadline: float = Field(default=12.0, ge=0)  # hours, deadline reminders
     reminders_grace_notice: float = Field(default=168.0, ge=0)  # hours, invites/updates/CANCEL
+    reminders_grace_answer: float = Field(default=1.0, ge=0)  # hours an unposted answer is retried
     deadline_rules_file: Path | None = None  # default: bot/deadline_rules.yaml
 
     # --- calendar sources (bot.sources): followed calendars, synced inside `secbot serve` ---

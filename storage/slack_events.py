@@ -1,4 +1,5 @@
-"""Slack event ids already handled: the memory that makes Slack's retries harmless."""
+"""Slack event ids already handled: the memory that makes Slack's retries harmless (chat
+answers keep theirs in the delivery ledger, `bot.reminders.answers`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from storage.models import SlackEvent
+from storage.models import Delivery, DeliveryKind, DeliveryState, SlackEvent
 from storage.upsert import insert_ignore
+
+FINISHED = (DeliveryState.sent, DeliveryState.failed, DeliveryState.skipped)
 
 
 def remember(session: Session, *, event_id: str, now: datetime) -> bool:
@@ -18,6 +21,14 @@ def remember(session: Session, *, event_id: str, now: datetime) -> bool:
 
 
 def forget_before(session: Session, *, before: datetime) -> int:
-    """Drop ids older than `before` (Slack stops retrying within minutes)."""
+    """Drop ids older than `before` (Slack stops retrying within minutes), and the finished
+    ledger rows of chat answers made before then (their event id is their key)."""
     result = session.execute(delete(SlackEvent).where(col(SlackEvent.received_at) < before))
+    session.execute(
+        delete(Delivery).where(
+            col(Delivery.kind) == DeliveryKind.answer,
+            col(Delivery.state).in_(FINISHED),
+            col(Delivery.created_at) < before,
+        )
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -22,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, or_, update
+from sqlalchemy import Engine, and_, bindparam, update
 from sqlmodel import Session, col, select
 
 from bot.backoff import full_jitter
 from bot.clock import Clock
-from bot.reminders import digests
+from bot.reminders import answers, digests
 from bot.reminders.due import due
+from bot.reminders.leases import Heartbeat, claimable
+from bot.reminders.leases import worker_name as worker_name  # sources' claims use it too
 from bot.reminders.messages import render
 from bot.reminders.notifier import Message, Notifier, SendResult
 from bot.reminders.terms import NOTICE_KINDS, TOO_LATE, Grace, grace_from_settings
@@ -54,7 +55,7 @@ Sleep = Callable[[float], Awaitable[None]]
 class Policy:
     concurrency: int = 20
     batch: int = 200
-    lease: timedelta = timedelta(minutes=10)
+    lease: timedelta = timedelta(seconds=30)
     max_attempts: int = 5
     backoff: float = 1.0
     backoff_max: float = 60.0
@@ -75,6 +76,7 @@ class DispatchReport:
     sent: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
     skipped: dict[int, str] = field(default_factory=dict)
+    retrying: dict[int, str] = field(default_factory=dict)  # answers queued again (an outage)
     lost_claims: int = 0  # rows another worker took over before we marked them
 
     def to_json(self) -> dict[str, Any]:
@@ -83,21 +85,6 @@ class DispatchReport:
             "sent_ids": self.sent, "failed_ids": {str(k): v for k, v in self.failed.items()},
             "skipped_ids": {str(k): v for k, v in self.skipped.items()},
         }  # fmt: skip
-
-
-def worker_name() -> str:
-    return f"{os.uname().nodename}:{os.getpid()}"
-
-
-def _claimable(now: datetime, lease: timedelta, only: Any = None) -> Any:
-    claimable = or_(
-        and_(col(Delivery.state) == DeliveryState.pending, col(Delivery.due_at) <= now),
-        and_(
-            col(Delivery.state) == DeliveryState.sending,
-            col(Delivery.claimed_at) < now - lease,
-        ),
-    )
-    return claimable if only is None else and_(claimable, only)
 
 
 def notices_about(meeting_id: str) -> Any:
@@ -128,7 +115,7 @@ def claim(
     with Session(engine, expire_on_commit=False) as session:
         query = (
             select(Delivery)
-            .where(_claimable(now, policy.lease, only))
+            .where(claimable(now, policy.lease, only))
             .order_by(col(Delivery.due_at), col(Delivery.id))
             .limit(policy.batch)
         )
@@ -138,22 +125,25 @@ def claim(
         if not rows:
             return [], {}
         decided = due(rows, now, policy.grace, lease=policy.lease)
+        unprepared = [r for r in decided.to_send if r.kind == DeliveryKind.answer and not r.payload]
+        to_skip = [(r, TOO_LATE) for r in decided.to_skip]
+        to_skip += [(r, answers.NOT_PREPARED) for r in unprepared]
         skipped: dict[int, str] = {}
-        for row in decided.to_skip:
+        for row, reason in to_skip:
             assert row.id is not None
             changed = session.execute(
                 update(Delivery)
-                .where(col(Delivery.id) == row.id, _claimable(now, policy.lease))
-                .values(state=DeliveryState.skipped.value, reason=TOO_LATE, updated_at=now)
+                .where(col(Delivery.id) == row.id, claimable(now, policy.lease))
+                .values(state=DeliveryState.skipped.value, reason=reason, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
             if changed.rowcount:  # type: ignore[attr-defined]
-                skipped[row.id] = TOO_LATE
-        ids = [r.id for r in decided.to_send]
+                skipped[row.id] = reason
+        ids = [r.id for r in decided.to_send if r not in unprepared]
         if ids:
             session.execute(
                 update(Delivery)
-                .where(col(Delivery.id).in_(ids), _claimable(now, policy.lease))
+                .where(col(Delivery.id).in_(ids), claimable(now, policy.lease))
                 .values(
                     state=DeliveryState.sending.value,
                     claimed_by=token,
@@ -188,7 +178,9 @@ def claim(
         out = [
             (
                 r,
-                digests.render(session, r, agendas.get(_subject_id(r)))
+                answers.render(r)
+                if r.kind == DeliveryKind.answer
+                else digests.render(session, r, agendas.get(_subject_id(r)))
                 if r.kind == DeliveryKind.digest
                 else render(
                     r,
@@ -226,6 +218,7 @@ class Outcome:
     result: SendResult
     attempts: int
     sequence: int = 0  # the meeting's SEQUENCE the message carried
+    retry_at: datetime | None = None  # not sent: pending again from then (chat answers)
 
 
 def _invitation_values(o: Outcome) -> dict[str, Any] | None:
@@ -258,15 +251,20 @@ def _held(conn: Any, outcomes: Sequence[Outcome]) -> set[int]:
 
 def _outcome_values(o: Outcome) -> dict[str, Any]:
     sent = o.result.outcome == "sent"
+    again = not sent and o.retry_at is not None
+    state = DeliveryState.sent if sent else DeliveryState.pending if again else DeliveryState.failed
     return {
         "b_id": o.row.id, "b_claimed_by": o.row.claimed_by, "attempts": o.attempts,
-        "updated_at": o.now, "sent_at": o.now if sent else None,
-        "state": (DeliveryState.sent if sent else DeliveryState.failed).value,
+        "updated_at": o.now, "sent_at": o.now if sent else None, "state": state.value,
         "last_error": None if sent else (o.result.error or o.result.outcome)[:500],
+        "due_at": o.retry_at if again else o.row.due_at,
+        "claimed_by": None if again else o.row.claimed_by,
+        "payload": None if sent and o.row.kind == DeliveryKind.answer else o.row.payload,
     }  # fmt: skip
 
 
-MARKED = ("state", "sent_at", "attempts", "last_error", "updated_at")
+MARKED = ("state", "sent_at", "attempts", "last_error", "updated_at", "due_at", "claimed_by",
+          "payload")  # fmt: skip
 _MARK = (
     update(Delivery)
     .where(
@@ -335,19 +333,6 @@ class Marker:
                     done.set_result(ok)
 
 
-def next_due(engine: Engine, *, lease: timedelta) -> datetime | None:
-    """When something next needs doing: the earliest pending row, or a claim's lease ending."""
-    with Session(engine) as session:
-        pending = session.exec(
-            select(func.min(Delivery.due_at)).where(Delivery.state == DeliveryState.pending)
-        ).one()
-        stale = session.exec(
-            select(func.min(Delivery.claimed_at)).where(Delivery.state == DeliveryState.sending)
-        ).one()
-    candidates = [t for t in (pending, stale + lease if stale else None) if t is not None]
-    return min(candidates) if candidates else None
-
-
 class Dispatcher:
     """Sends everything due at the clock's "now"; used by the scheduler and `run-once`."""
 
@@ -373,6 +358,8 @@ class Dispatcher:
         self.jitter = jitter
         self._slots = asyncio.Semaphore(policy.concurrency)
         self._marker = Marker(engine)
+        every = max(policy.lease.total_seconds() / 3, 0.1)
+        self.heartbeat = Heartbeat(engine, worker=self.worker, now=clock.now, every=every)
 
     def backoff(self, attempt: int) -> float:
         """The wait before try `attempt` + 1 (attempt counts from 1): up to base·2^(attempt-1)."""
@@ -433,15 +420,30 @@ class Dispatcher:
             else:
                 result, tries = await self._send_with_retries(notifier, row, message)
                 attempts += tries - 1
-            outcome = Outcome(row, self.clock.now(), result, attempts, message.sequence)
+            now = self.clock.now()
+            retry_at = self._retry_at(row, result, now)
+            outcome = Outcome(row, now, result, attempts, message.sequence, retry_at)
             kept = await self._marker.mark(outcome)
         if not kept:
             report.lost_claims += 1
         elif result.outcome == "sent":
             report.sent.append(row.id)
+        elif retry_at is not None:
+            report.retrying[row.id] = result.error or result.outcome
+            log.warning("answer %s to %s not posted, again at %s: %s", row.id, row.recipient,
+                        retry_at.isoformat(), result.error)  # fmt: skip
         else:
             report.failed[row.id] = result.error or result.outcome
             log.warning("delivery %s to %s failed: %s", row.id, row.recipient, result.error)
+
+    def _retry_at(self, row: Delivery, result: SendResult, now: datetime) -> datetime | None:
+        """A chat answer the platform would not take (an outage) is queued again until its
+        grace runs out; other kinds fail after their retries, as before."""
+        if row.kind != DeliveryKind.answer or result.outcome in ("sent", "permanent"):
+            return None
+        if now - row.created_at >= self.policy.grace.get(row.kind, timedelta(0)):
+            return None
+        return now + timedelta(seconds=max(self.policy.backoff_max, 1.0))
 
     async def _send_with_retries(
         self, notifier: Notifier, row: Delivery, message: Message
@@ -483,11 +485,14 @@ async def run_once(
 ) -> DispatchReport:
     """Send everything due at the clock's instant (among `only`, if given), then close the
     notifiers."""
+    dispatcher = Dispatcher(
+        engine, notifiers, clock=clock, policy=policy, sleep=sleep, jitter=jitter, only=only
+    )
+    dispatcher.heartbeat.start()
     try:
-        return await Dispatcher(
-            engine, notifiers, clock=clock, policy=policy, sleep=sleep, jitter=jitter, only=only
-        ).run_due()
+        return await dispatcher.run_due()
     finally:
+        await dispatcher.heartbeat.stop()
         for n in notifiers.values():
             await n.aclose()
 

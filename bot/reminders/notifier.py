@@ -9,7 +9,7 @@ an expected failure; it says what happened so the dispatcher can decide: `sent`,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from storage.models import Delivery, Meeting
 
@@ -27,6 +27,8 @@ class Message:
     sequence: int = 0  # the meeting's iCalendar SEQUENCE (invites, updates, CANCEL)
     meeting: Meeting | None = None  # as it is now, for channels that attach calendar data
     attendees: tuple[str, ...] = ()  # the meeting's e-mail invitees (iMIP ATTENDEEs)
+    # a chat answer as its surface rendered it (Slack: chat.postMessage's arguments)
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

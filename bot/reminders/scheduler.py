@@ -4,7 +4,9 @@ Two jobs in an in-memory job store run the same `tick`: `wake`, set to fire when
 row falls due (recomputed after every tick and whenever this process changes the ledger), and
 `safety`, every `SECBOT_REMINDERS_SAFETY_INTERVAL` seconds, which catches rows written by other
 processes (the CLI, another replica). Nothing lives in the job store: a restart rebuilds the
-schedule from the rows.
+schedule from the rows. While it runs, the dispatcher's heartbeat (`bot.reminders.leases`)
+renews this process's claims, chat answers being made included, so only a dead process's
+claims run out.
 
 Delays are computed on secbot's clock (which may start at SECBOT_NOW) and handed to APScheduler
 as intervals, so the two never need to agree on what the date is.
@@ -22,7 +24,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.reminders import ledger
-from bot.reminders.dispatch import Dispatcher, DispatchReport, Policy, next_due
+from bot.reminders.dispatch import Dispatcher, DispatchReport, Policy
+from bot.reminders.leases import next_due
 from bot.reminders.notifier import Notifier
 from bot.runtime import Runtime
 
@@ -49,12 +52,14 @@ class ReminderScheduler:
             max_instances=1, coalesce=True, misfire_grace_time=None,
         )  # fmt: skip
         ledger.LEDGER_LISTENERS.append(self.poke)
+        self.dispatcher.heartbeat.start()  # keeps this process's claims while it lives
         self._wake_in(0.0)
 
     async def stop(self) -> None:
         if self.poke in ledger.LEDGER_LISTENERS:
             ledger.LEDGER_LISTENERS.remove(self.poke)
         self.scheduler.shutdown(wait=False)
+        await self.dispatcher.heartbeat.stop()
         for notifier in self.dispatcher.notifiers.values():
             await notifier.aclose()
 

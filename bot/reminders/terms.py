@@ -119,6 +119,7 @@ def grace_from_settings(settings: Settings) -> dict[str, timedelta]:
         DeliveryKind.dated.value: notice,
         DeliveryKind.note.value: reminder,
         DeliveryKind.digest.value: reminder,
+        DeliveryKind.answer.value: timedelta(hours=settings.reminders_grace_answer),
     }
 
 

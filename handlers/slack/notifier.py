@@ -2,10 +2,13 @@
 
 A recipient "slack:U123" (a person) is posted to with `channel=U123`, which Slack delivers as a
 DM from the app; "slack:C123" posts in that channel. Each message carries the delivery id in
-its message metadata, so a message can always be traced back to its ledger row.
+its message metadata, so a message can always be traced back to its ledger row. A chat answer
+(kind "answer") is posted as its listener rendered it (`Message.payload`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -49,30 +52,47 @@ class SlackNotifier:
     async def send(self, delivery: Delivery, message: Message) -> SendResult:
         if not self.token:
             return SendResult.permanent("Slack is not connected: SLACK_BOT_TOKEN is not set")
-        try:
-            await self.client().chat_postMessage(
-                channel=delivery.address,
-                text=message.text,
-                unfurl_links=False,
-                metadata={
+        if message.payload is not None:  # a chat answer, as the listener rendered it
+            return await post(self.client(), message.payload)
+        return await post(
+            self.client(),
+            {
+                "channel": delivery.address,
+                "text": message.text,
+                "unfurl_links": False,
+                "metadata": {
                     "event_type": "secbot_delivery",
                     "event_payload": {"delivery_id": delivery.id, "kind": delivery.kind},
                 },
-            )
-        except SlackApiError as e:
-            status = e.response.status_code
-            error = str(e.response.get("error") or f"HTTP {status}")
-            if status == 429 or error == "ratelimited":
-                retry_after = float(e.response.headers.get("Retry-After", "1") or 1)
-                return SendResult.rate_limited(retry_after, f"Slack: {error}")
-            if status >= 500 or error in TRANSIENT_ERRORS:
-                return SendResult.transient(f"Slack: {error}")
-            return SendResult.permanent(f"Slack: {error}")
-        except (TimeoutError, aiohttp.ClientError, OSError) as e:
-            return SendResult.transient(f"Slack unreachable: {e.__class__.__name__}: {e}")
-        return SendResult.sent()
+            },
+        )
 
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
         self._session = self._client = None
+
+
+async def post(client: AsyncWebClient, arguments: dict[str, Any]) -> SendResult:
+    """chat.postMessage with `arguments` (chat.postEphemeral if they say `"method":
+    "chat.postEphemeral"`), its outcome classified for the ledger: `sent`, `rate_limited`,
+    `transient` (5xx, Slack's own errors, no connection) or `permanent`."""
+    arguments = dict(arguments)
+    ephemeral = arguments.pop("method", "chat.postMessage") == "chat.postEphemeral"
+    try:
+        if ephemeral:
+            await client.chat_postEphemeral(**arguments)
+        else:
+            await client.chat_postMessage(**arguments)
+    except SlackApiError as e:
+        status = e.response.status_code
+        error = str(e.response.get("error") or f"HTTP {status}")
+        if status == 429 or error == "ratelimited":
+            retry_after = float(e.response.headers.get("Retry-After", "1") or 1)
+            return SendResult.rate_limited(retry_after, f"Slack: {error}")
+        if status >= 500 or error in TRANSIENT_ERRORS:
+            return SendResult.transient(f"Slack: {error}")
+        return SendResult.permanent(f"Slack: {error}")
+    except (TimeoutError, aiohttp.ClientError, OSError) as e:
+        return SendResult.transient(f"Slack unreachable: {e.__class__.__name__}: {e}")
+    return SendResult.sent()

@@ -34,6 +34,7 @@ class DeliveryKind(StrEnum):
     dated = "dated"  # an undated meeting got its dates (for those who asked to be told)
     note = "note"  # a personal reminder (subject "note:ID", meeting_id "")
     digest = "digest"  # one occurrence of an agenda (subject "digest:ID:DATE", meeting_id "")
+    answer = "answer"  # a chat answer (subject "answer:EVENT_ID", meeting_id "", `payload`)
 
 
 class DeliveryState(StrEnum):
@@ -83,8 +84,9 @@ class Delivery(SQLModel, table=True):
     """One message to one recipient about one subject: the ledger the scheduler works from.
 
     `subject` is "meeting:ID" (reminders), "deadline:ID", "invite|update|cancel:ID:SEQUENCE",
-    "dated:ID", "note:ID" (personal reminders) or "digest:ID:YYYY-MM-DD" (agendas); with
-    recipient, channel and offset it is unique, so planning twice never queues twice.
+    "dated:ID", "note:ID" (personal reminders), "digest:ID:YYYY-MM-DD" (agendas) or
+    "answer:EVENT_ID" (chat answers); with recipient, channel and offset it is unique, so
+    planning twice never queues twice and a chat event is answered once.
     """
 
     __tablename__ = "delivery"
@@ -112,6 +114,11 @@ class Delivery(SQLModel, table=True):
     claimed_by: str | None = SQLField(default=None, max_length=80)
     claimed_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
     sent_at: datetime | None = SQLField(default=None, sa_column=Column(UTCDateTime()))
+    # what a chat answer says, as its surface rendered it (e.g. Slack's chat.postMessage
+    # arguments); None for kinds rendered from the facts when sent, and once an answer is sent
+    payload: dict[str, Any] | None = SQLField(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     created_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
 

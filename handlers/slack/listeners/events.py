@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.reminders import answers
+from bot.reminders.leases import worker_name
+from bot.reminders.notifier import SendResult
 from handlers.slack.blocks import answer_message, home_view
 from handlers.slack.deps import (
     SlackDeps,
@@ -18,6 +22,7 @@ from handlers.slack.deps import (
     question_text,
 )
 from handlers.slack.home import my_reminders, my_subscriptions, private_feed_status
+from handlers.slack.notifier import post
 from handlers.slack.private import is_direct, send_privately
 from handlers.slack.sources import home_blocks as sources_blocks
 from storage.sources import list_sources
@@ -26,13 +31,14 @@ UPCOMING_ON_HOME = 5
 
 
 def register(app: Any) -> None:
-    app.event("app_mention")(once(on_mention))
-    app.event("message")(once(on_message))
+    app.event("app_mention")(answered(on_mention))
+    app.event("message")(answered(on_message))
     app.event("app_home_opened")(once(on_home_opened))
 
 
 Gate = Callable[[], Awaitable[bool]]
 Listener = Callable[[dict[str, Any], Any, Any, Gate], Awaitable[None]]
+Answerer = Callable[[dict[str, Any], Any, Any, str | None], Awaitable[None]]
 
 
 async def always() -> bool:
@@ -73,42 +79,111 @@ def once(listener: Listener) -> Callable[..., Awaitable[None]]:
     return first_delivery_only
 
 
+def answered(listener: Answerer) -> Callable[..., Awaitable[None]]:
+    """Hand `listener` the delivery's event id: its answer goes through the delivery ledger
+    under that id (`bot.reminders.answers`), which makes Slack's retries harmless and an
+    answer Slack would not take (an outage) retried."""
+
+    async def with_event_id(
+        body: dict[str, Any], event: dict[str, Any], context: Any, client: Any
+    ) -> None:
+        if from_a_bot(event):
+            return
+        event_id = body.get("event_id")
+        await listener(event, context, client, str(event_id) if event_id else None)
+
+    with_event_id.__name__ = listener.__name__
+    return with_event_id
+
+
 async def answer_in_thread(
-    deps: SlackDeps, client: Any, event: dict[str, Any], gate: Gate = always
+    deps: SlackDeps, client: Any, event: dict[str, Any], event_id: str | None = None
 ) -> None:
-    """Ask the core and post its answer in the thread of the message that asked."""
+    """Ask the core and post its answer in the thread of the message that asked, once per
+    event id: the answer is a ledger row, claimed before the core is asked, its payload kept
+    while it is posted, and left to the dispatcher when Slack does not take it."""
     user, channel = event.get("user"), event.get("channel")
     if not user or not channel:
         return
-    question = question_text(event.get("text"))
-    thread_ts = event.get("thread_ts") or event.get("ts")
-    viewer = await deps.viewer(client, user, admin_controls=False)
-    key = conversation_key(str(channel), thread_ts)
-    answer = await deps.ask(
-        question, user_id=user, channel_id=channel, conversation=key, client=client
-    )
-    message = answer_message(answer, viewer)
-    if not await gate():
-        return
-    if answer.private and not is_direct(str(channel), event.get("channel_type")):
-        await send_privately(
-            client, user=user, channel=channel, thread_ts=thread_ts, message=message
+    claiming = None
+    if event_id:  # the claim is written while Slack tells us the asker's zone
+        claiming = asyncio.ensure_future(
+            deps_claim(deps, event_id=event_id, recipient=f"slack:{channel}")
         )
+    viewer = await deps.viewer(client, user, admin_controls=False)
+    claim = await claiming if claiming is not None else None
+    if claiming is not None and claim is None:
+        log.info("event %s already answered or queued; dropping the retry", event_id)
         return
-    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
-
-
-async def on_mention(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
-    if from_a_bot(event):
+    try:
+        question = question_text(event.get("text"))
+        thread_ts = event.get("thread_ts") or event.get("ts")
+        key = conversation_key(str(channel), thread_ts)
+        answer = await deps.ask(
+            question, user_id=user, channel_id=channel, conversation=key, client=client
+        )
+        message = answer_message(answer, viewer)
+        arguments = {"channel": channel, "thread_ts": thread_ts, **message}
+    except Exception as e:
+        if claim is not None:
+            error = f"{e.__class__.__name__}: {e}"
+            await asyncio.to_thread(
+                answers.abandon, deps.engine, claim, error=error, now=deps.now()
+            )
+        raise
+    if answer.private and not is_direct(str(channel), event.get("channel_type")):
+        # private things go to the person only; their words are not kept in the ledger
+        result = SendResult.sent()
+        try:
+            await send_privately(
+                client, user=user, channel=channel, thread_ts=thread_ts, message=message
+            )
+        except Exception as e:
+            result = SendResult.permanent(f"private answer: {e.__class__.__name__}")
+            raise
+        finally:
+            if claim is not None:
+                await asyncio.to_thread(
+                    answers.finish, deps.engine, claim, result=result, now=deps.now()
+                )
         return
-    await answer_in_thread(deps_of(context), client, event, gate)
+    if claim is None:
+        await client.chat_postMessage(**arguments)
+        return
+    # kept on the row while it is posted: if this process stops, the dispatcher posts it
+    preparing = asyncio.ensure_future(
+        asyncio.to_thread(answers.prepare, deps.engine, claim, payload=arguments, now=deps.now())
+    )
+    result = await post(client, arguments)
+    if not await preparing:  # taken over (no heartbeat for a lease): the other one answers
+        return
+    if result.outcome != "sent":
+        log.warning("answer to %s not posted (%s); the dispatcher will retry", event_id,
+                    result.error)  # fmt: skip
+    await asyncio.to_thread(answers.finish, deps.engine, claim, result=result, now=deps.now())
 
 
-async def on_message(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
+async def deps_claim(deps: SlackDeps, *, event_id: str, recipient: str) -> answers.Claim | None:
+    lease = timedelta(seconds=deps.runtime.settings.reminders_lease)
+    return await asyncio.to_thread(
+        answers.begin, deps.engine, event_id=event_id, recipient=recipient, now=deps.now(),
+        worker=worker_name(), lease=lease,
+    )  # fmt: skip
+
+
+async def on_mention(
+    event: dict[str, Any], context: Any, client: Any, event_id: str | None
+) -> None:
+    await answer_in_thread(deps_of(context), client, event, event_id)
+
+
+async def on_message(
+    event: dict[str, Any], context: Any, client: Any, event_id: str | None
+) -> None:
     """Direct messages only: in channels the bot answers when @mentioned (app_mention)."""
-    if event.get("channel_type") != "im" or from_a_bot(event):
+    if event.get("channel_type") != "im":
         return
-    await answer_in_thread(deps_of(context), client, event, gate)
+    await answer_in_thread(deps_of(context), client, event, event_id)
 
 
 async def on_home_opened(event: dict[str, Any], context: Any, client: Any, gate: Gate) -> None:
