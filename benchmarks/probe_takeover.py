@@ -28,18 +28,18 @@ sys.path.insert(0, str(ROOT))
 from storage import db  # noqa: E402
 from storage.models import Delivery  # noqa: E402
 from storage.seed import load_seed  # noqa: E402
-from tests.fakes.slack_sink import SlackSink, running_sink  # noqa: E402
+from tests.fakes.slack_api import FakeSlack, fake_slack  # noqa: E402
 from tests.reminder_helpers import due_instant, fan_out, states  # noqa: E402
 
 SECBOT = str(Path(sys.executable).parent / "secbot")
 AT = due_instant(3)
 
 
-def env(url: str, sink: SlackSink, now: str) -> dict[str, str]:
+def env(url: str, sink: FakeSlack, now: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SECBOT_", "SLACK_"))}
     return base | {
         "SECBOT_DATABASE_URL": url, "SECBOT_NOW": now, "SLACK_BOT_TOKEN": "xoxb-test",
-        "SECBOT_SLACK_API_URL": sink.url, "SECBOT_SEED_ON_START": "false",
+        "SECBOT_SLACK_API_URL": sink.api_url, "SECBOT_SEED_ON_START": "false",
         "SECBOT_LOG_LEVEL": "warning",
     }  # fmt: skip
 
@@ -75,7 +75,7 @@ def main(n: int) -> dict[str, object]:
     with db.session_scope(engine) as s:
         load_seed(s, now=AT - timedelta(days=30))
     assert fan_out(engine, n, now=AT - timedelta(days=10)) == n
-    with running_sink() as sink:
+    with fake_slack() as sink:
         first = serve(env(url, sink, AT.isoformat()))
         wait(lambda: len(sink) >= n // 3, timeout=300)
         first.send_signal(signal.SIGKILL)
