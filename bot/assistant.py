@@ -13,6 +13,7 @@ remembered meeting), then reads it as a question (bot.ask.understand) and as a f
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -67,7 +68,7 @@ def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
 
 def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
     """Answer one message. Never raises: odd input gets a short helpful reply."""
-    text = question if isinstance(question, str) else str(question)
+    text = _as_text(question if isinstance(question, str) else str(question))
     _remember_zone(runtime.engine, asker, now)
     try:
         remembered = memory.recall(runtime.engine, asker.conversation, now=now)
@@ -85,6 +86,15 @@ def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> A
             intent="error",
             text="Sorry, I could not work that one out. " + SHORT_HELP,
         )
+
+
+# what no database or encoder keeps (NUL; a lone surrogate, which JSON may carry but is no
+# UTF-8): a message's such characters are read as U+FFFD, the replacement character
+_UNTEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _as_text(message: str) -> str:
+    return _UNTEXT.sub("\ufffd", message)
 
 
 def _answer(

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -53,10 +53,26 @@ def alembic_config(engine: Engine) -> Any:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (idempotent)."""
+    """Bring the schema to `revision` (idempotent). On PostgreSQL, replicas starting together
+    take turns (`lock_migrations`): the first upgrades, the others then find it done."""
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
+
+
+# pg_advisory_xact_lock's first key: "secbot migrations" (the second is the schema's hash)
+MIGRATION_LOCK = 0x5EC0B07
+
+
+def lock_migrations(connection: Connection) -> None:
+    """Hold the migration lock of the connection's schema until its transaction ends; called
+    by the migration environment before it reads the schema's revision. PostgreSQL only:
+    SQLite's writers already take turns on the database file."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+            {"key": MIGRATION_LOCK},
+        )
 
 
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)

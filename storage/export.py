@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from storage.importers.csv import COLUMNS
+from storage.importers.spreadsheet import FORMULA_START
 from storage.models import Meeting, meeting_data
 
 
@@ -44,5 +45,13 @@ def to_csv(meetings: Iterable[Meeting]) -> str:
         row["online"] = "true" if m.online else "false"
         row["source_document"] = source.get("document", "")
         row["source_paragraph"] = source.get("paragraph", "")
-        writer.writerow(row)
+        writer.writerow({k: _inert(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def _inert(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text starting like a formula gets a single quote
+    before it (OWASP's advice on CSV injection; the importer takes it off again)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -124,6 +124,24 @@ def _existing(session: Session, data: MeetingData) -> Meeting | None:
     return found
 
 
+def stored_ids(session: Session, *, items: Sequence[MeetingData]) -> list[str | None]:
+    """Per item, the id of the stored meeting an upsert would change (matched by id, then
+    UID, as `upsert_meeting` does), or None; a few queries for any number of items."""
+    ids, uids = {d.id for d in items}, {d.uid for d in items}
+    by_id: set[str] = set()
+    by_uid: dict[str, str] = {}
+    for chunk in _chunks(sorted(i for i in ids if i)):
+        by_id.update(session.exec(select(Meeting.id).where(col(Meeting.id).in_(chunk))))
+    for chunk in _chunks(sorted(u for u in uids if u)):
+        rows = session.exec(select(Meeting.uid, Meeting.id).where(col(Meeting.uid).in_(chunk)))
+        by_uid.update((uid, meeting_id) for uid, meeting_id in rows)
+    return [d.id if d.id in by_id else by_uid.get(d.uid or "") for d in items]
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    return (values[i : i + size] for i in range(0, len(values), size))
+
+
 def upsert_meeting(session: Session, *, data: MeetingData, now: datetime) -> tuple[Meeting, str]:
     """Insert or update one meeting keyed on id, then UID; returns (row, new|updated|unchanged).
 

@@ -29,6 +29,8 @@ def compose(q: Query, *, session: Session) -> Reply:
         return Reply("help", HELP_TEXT)
     if q.intent == "thanks":
         return Reply("thanks", "You're welcome! Ask me any time about meetings.")
+    if q.impossible:  # "31 February 2016": said so, not answered with February's meetings
+        return Reply("unclear", f"{q.impossible}. Which date did you mean?")
     if q.refers_back and not q.meeting_ids and not q.span:
         return Reply(
             "unclear",

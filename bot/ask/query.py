@@ -26,6 +26,7 @@ class Query:
     span: Span | None = None  # an explicit date span
     from_now: bool = False  # the span is the present tense's "from today on", not said
     now_words: bool = False  # "now", "currently"
+    impossible: str | None = None  # a date no calendar has, said as such (bot.ask.timespan)
     cities: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)

@@ -34,6 +34,7 @@ NUMBERS = {
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+MONTH_PATTERN = _MONTH  # a month's name or abbreviation, for other readers of dates
 _NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _UNIT = r"(?:day|week|month|year)s?"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
@@ -92,7 +93,7 @@ def _month_span(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _pick_year(month: int, day: int | None, today: date, tense: str | None) -> int:
+def pick_year(month: int, day: int | None, today: date, tense: str | None) -> int:
     """The year of a month (or day) named without one: the coming one, or the last for the past."""
     probe_day = day or 1
     year = today.year
@@ -144,7 +145,7 @@ def _point(text: str, today: date, tense: str | None) -> tuple[date, date, str] 
     if m:
         part, month_word, year_text = m.group(1), m.group(2).rstrip("."), m.group(3)
         month = MONTHS[month_word]
-        year = int(year_text) if year_text else _pick_year(month, None, today, tense)
+        year = int(year_text) if year_text else pick_year(month, None, today, tense)
         first, last = _month_span(year, month)
         name = f"{calendar.month_name[month]} {year}"
         part = (part or "").removeprefix("the ")
@@ -167,7 +168,7 @@ def _point(text: str, today: date, tense: str | None) -> tuple[date, date, str] 
         day_text, month_word = (a, b) if a[0].isdigit() else (b, a)
         day = int(re.sub(r"\D", "", day_text))
         month = MONTHS[month_word.rstrip(".")]
-        year = int(year_text) if year_text else _pick_year(month, day, today, tense)
+        year = int(year_text) if year_text else pick_year(month, day, today, tense)
         try:
             d = date(year, month, day)
         except ValueError:

@@ -15,6 +15,7 @@ from functools import cache
 
 from bot.ask.anchors import read_anchor
 from bot.ask.deadline_words import read_deadlines
+from bot.ask.impossible import impossible_date
 from bot.ask.intents import GREETING, SELECTORS, detect_intent
 from bot.ask.lexicon import Entity, Lexicon, _country_phrases, lexicon
 from bot.ask.names import read_unknown_names
@@ -72,6 +73,10 @@ def understand(question: str, *, vocab: Vocabulary, today: date) -> Query:
     if q.intent in ("help", "thanks"):
         return q
     q.tense = tense_of(rest)
+    impossible = impossible_date(rest, today, q.tense)
+    if impossible is not None:  # "31 February 2016": answered as such (bot.ask.compose)
+        q.impossible = impossible[0]
+        return q
     found = find_span(rest, today, q.tense)
     q.span, q.now_words = found.span, found.now_words
     remaining = _blank(rest, found.used)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ from storage.importers import (
     describe,
     detect_format,
     read_file,
+    store_clashes,
 )
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_json
 
@@ -313,21 +314,20 @@ def import_file(
     result = read_file(file, fmt=fmt)
     payload: dict[str, Any] = {"meetings": [], "errors": result.errors}
     if result.errors:
-        if as_json:
-            print_json(payload)
-        for line in result.errors:
-            sys.stderr.write(line + "\n")
-        err.print(f"[red]{len(result.errors)} bad row(s); nothing was written[/red]")
-        raise typer.Exit(1)
+        _refuse(result.errors, payload, as_json=as_json)
     rt = cli_runtime(now)
     with db.session_scope(rt.engine) as session:
         items = result.meetings
+        stored = repo.stored_ids(session, items=items)
+        clashes = store_clashes(result, stored, name=str(file))
+        if clashes:
+            _refuse(clashes, payload | {"errors": clashes}, as_json=as_json)
         if len(items) > 200 and not as_json:
             items = list(track(items, description="importing", console=err))
         outcome = meetings.import_meetings(session, items=items, now=rt.clock.now())
         payload["meetings"] = [
-            meeting_json(m)
-            for m in (repo.require_meeting(session, meeting_id=d.id or "") for d in items)
+            meeting_json(repo.require_meeting(session, meeting_id=s or d.id or ""))
+            for d, s in zip(items, stored, strict=True)
         ]
         payload["summary"] = outcome.counts()
         if dry_run:
@@ -345,6 +345,15 @@ def import_file(
         f"{verb} {len(items)} meeting(s): {counts['new']} new, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged"
     )
+
+
+def _refuse(errors: list[str], payload: dict[str, Any], *, as_json: bool) -> NoReturn:
+    if as_json:
+        print_json(payload)
+    for line in errors:
+        sys.stderr.write(line + "\n")
+    err.print(f"[red]{len(errors)} bad row(s); nothing was written[/red]")
+    raise typer.Exit(1)
 
 
 def _print_report(reports: list[RowReport], warnings: list[str], *, verbose: bool) -> None:

@@ -130,6 +130,7 @@ def read_rows(found: Iterable[Row] | Any, *, name: str, enrich: bool = True) -> 
     result.warnings.extend(getattr(found, "warnings", []))
     errors = {line: message for line, message in getattr(found, "errors", [])}
     seen: dict[str, int] = {}
+    uids: dict[str, tuple[int, str]] = {}  # UID -> (line, id) where first read
     kept = [raw for line, raw in rows if line not in errors]
     enriched = enrich_all(kept) if enrich else [as_given(raw) for raw in kept]
     lines = [line for line, _ in rows if line not in errors]
@@ -146,11 +147,40 @@ def read_rows(found: Iterable[Row] | Any, *, name: str, enrich: bool = True) -> 
                 f"{name}:{line}: duplicate id {data.id!r} (first on line {seen[data.id]})"
             )
             continue
+        assert data.uid is not None
+        if data.uid in uids:
+            first, other = uids[data.uid]
+            result.errors.append(
+                f"{name}:{line}: UID {data.uid!r} is also on line {first}, under id {other!r}: "
+                "one meeting, one UID"
+            )
+            continue
         seen[data.id] = line
+        uids[data.uid] = (line, data.id)
         result.meetings.append(data)
         result.reports.append(RowReport(line, data.id, done.inferred, done.unresolved))
     result.errors.sort(key=_line_order)
     return result
+
+
+def store_clashes(result: ReadResult, stored_ids: list[str | None], *, name: str) -> list[str]:
+    """`FILE:LINE` errors for rows that would land on a stored meeting another row of the same
+    file lands on too (`stored_ids`: per meeting read, the stored meeting its id, else its UID,
+    names), so that neither is silently overwritten by the other."""
+    errors: list[str] = []
+    first: dict[str, tuple[int, str]] = {}
+    for data, report, stored in zip(result.meetings, result.reports, stored_ids, strict=True):
+        if stored is None:
+            continue
+        if stored in first:
+            line, other = first[stored]
+            errors.append(
+                f"{name}:{report.line}: id {data.id!r} with UID {data.uid!r} is stored meeting "
+                f"{stored!r}, which line {line} ({other!r}) changes too"
+            )
+        else:
+            first[stored] = (report.line, data.id or "")
+    return errors
 
 
 def _line_order(error: str) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from storage import places
 from storage.importers import Found, ImportFormatError
 from storage.importers.dates import DateError, read_dates
+from storage.models.types import tidy
 
 # secbot's own columns (what `secbot export --format csv` writes)
 COLUMNS = (
@@ -24,6 +25,9 @@ COLUMNS = (
 _TRUE = {"true", "yes", "1", "y", "x", "online", "virtual"}
 _FALSE = {"false", "no", "0", "n", ""}
 _LISTS = ("hosts", "funders", "partners")
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): `secbot export`
+# writes such a cell behind a single quote, which reading takes off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @cache
@@ -96,7 +100,10 @@ def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell's text as given (a leading tab kept), the quote an export put before a
+    formula-like text taken off."""
+    text = "" if value is None else tidy(str(value))
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
 
 
 def _row(fields: list[str | None], names: list[str], values: list[Any]) -> dict[str, Any]:
@@ -117,7 +124,7 @@ def _row(fields: list[str | None], names: list[str], values: list[Any]) -> dict[
             if text:
                 raw.setdefault("categories", []).append(text)
         elif key in _LISTS and text:
-            raw[key] = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+            raw[key] = [tidy(p) for p in re.split(r"[;\n]", text) if p.strip()]
         elif text:
             raw[key] = text
     return raw

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from storage.db import lock_migrations
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,6 +13,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
     with engine.begin() as connection:
+        lock_migrations(connection)  # replicas starting together take turns
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

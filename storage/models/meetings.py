@@ -8,7 +8,14 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import (
     JSON,
     Column,
@@ -19,7 +26,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from storage import places
-from storage.models.types import MONTH, SLUG, UTCDateTime, month_end, slugify
+from storage.models.types import MONTH, SLUG, UTCDateTime, month_end, slugify, tidy, unstorable
 
 
 class Kind(StrEnum):
@@ -78,6 +85,29 @@ class DeadlineKind(StrEnum):
     custom = "custom"
 
 
+def _storable(value: Any) -> Any:
+    """A text value tidied (`tidy`) and refused when no database can keep it (NUL, lone
+    surrogates); lists item by item; anything else as given."""
+    if isinstance(value, str):
+        problem = unstorable(value)
+        if problem:
+            raise ValueError(problem)
+        return tidy(value)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _fits(table: Any, column: str, value: Any) -> Any:
+    """Refuse text longer than `table`'s `column` holds: the limits are the table's own
+    (SQLite would keep more, PostgreSQL refuses it)."""
+    found = table.__table__.c.get(column)
+    most = getattr(found.type, "length", None) if found is not None else None
+    if isinstance(value, str) and most is not None and len(value) > most:
+        raise ValueError(f"{len(value)} characters long; at most {most} fit")
+    return value
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
     document: str | None = None
@@ -88,6 +118,16 @@ class Source(BaseModel):
     def _paragraph_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _storable(v)
+
+    @field_validator("*")
+    @classmethod
+    def _column(cls, v: Any, info: ValidationInfo) -> Any:
+        return _fits(Meeting, f"source_{info.field_name}", v)
+
 
 class MeetingData(BaseModel):
     """A meeting as the outside world gives it: validated, normalised, ready to store.
@@ -97,10 +137,10 @@ class MeetingData(BaseModel):
     time zone when they are not given.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str | None = None
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1)
     short_name: str | None = None
     kind: Kind = Kind.other
     series: str | None = None
@@ -150,9 +190,14 @@ class MeetingData(BaseModel):
             if isinstance(data.get(key), str):
                 data[key] = [p.strip() for p in data[key].split(";") if p.strip()]
         for key in ("start_time", "end_time", "timezone", "city", "country", "region", "venue"):
-            if data.get(key) == "":
+            if isinstance(data.get(key), str) and not data[key].strip():
                 data[key] = None
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _storable(v)
 
     @field_validator("id")
     @classmethod
@@ -187,6 +232,12 @@ class MeetingData(BaseModel):
         if v is not None and places.zone(v) is None:
             raise ValueError(f"unknown time zone {v!r}")
         return v
+
+    @field_validator("*")
+    @classmethod
+    def _column(cls, v: Any, info: ValidationInfo) -> Any:
+        """Last of the field checks: what the value became must fit its column."""
+        return _fits(Meeting, str(info.field_name), v)
 
     @model_validator(mode="after")
     def _consistent(self) -> MeetingData:
@@ -333,12 +384,22 @@ class Deadline(SQLModel, table=True):
 
 
 class DeadlineData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
     meeting_id: str
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1)
     kind: DeadlineKind = DeadlineKind.custom
     due_date: date
     due_time: time | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _storable(v)
+
+    @field_validator("*")
+    @classmethod
+    def _column(cls, v: Any, info: ValidationInfo) -> Any:
+        return _fits(Deadline, str(info.field_name), v)
 
 
 def date_text(d: date | None, precision: str) -> str | None:

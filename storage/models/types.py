@@ -42,6 +42,28 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "meeting"
 
 
+def tidy(text: str) -> str:
+    r"""`text` without surrounding whitespace, but a leading tab kept: what a file gave is kept
+    (`\t=1+1` is not `=1+1`, which a spreadsheet would read as a formula)."""
+    text = text.rstrip()
+    return text.lstrip(_SPACE_BUT_TAB) if text else ""
+
+
+_SPACE_BUT_TAB = "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c != "\t")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable(text: str) -> str | None:
+    """Why a database cannot keep `text` as given (a NUL byte; a lone surrogate, which is no
+    UTF-8), else None."""
+    if "\x00" in text:
+        return "contains a NUL byte"
+    found = _SURROGATE.search(text)
+    if found:
+        return f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not text"
+    return None
+
+
 def month_end(year: int, month: int) -> date:
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return date.fromordinal(nxt.toordinal() - 1)

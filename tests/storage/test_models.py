@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from storage.models import MeetingData, Precision
+from storage.models import Deadline, DeadlineData, Meeting, MeetingData, Precision
 
 
 def test_city_fills_country_region_and_time_zone() -> None:
@@ -49,3 +49,60 @@ def test_bad_meetings_are_refused_with_a_reason(fields: dict[str, str], message:
     with pytest.raises(ValidationError) as excinfo:
         MeetingData.model_validate(raw)
     assert message in str(excinfo.value)
+
+
+COLUMNS = Meeting.__table__.c  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("field", ["id", "title", "short_name", "series", "city", "venue"])
+def test_text_longer_than_its_column_is_refused_on_the_field(field: str) -> None:
+    most = COLUMNS[field].type.length
+    value = "a" * most
+    fits = MeetingData.model_validate({"title": "A meeting", field: value})
+    assert getattr(fits, field) == value
+    with pytest.raises(ValidationError) as excinfo:
+        MeetingData.model_validate({"title": "A meeting", field: value + "a"})
+    (error,) = excinfo.value.errors()
+    assert error["loc"] == (field,)
+    assert f"{most + 1} characters long; at most {most} fit" in error["msg"]
+
+
+def test_a_source_longer_than_its_column_is_refused() -> None:
+    most = COLUMNS["source_paragraph"].type.length
+    with pytest.raises(ValidationError) as excinfo:
+        MeetingData.model_validate({"title": "A", "source": {"paragraph": "9" * (most + 1)}})
+    assert excinfo.value.errors()[0]["loc"] == ("source", "paragraph")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "Nul\x00"}, "NUL byte"),
+        ({"venue": "Hall \x00"}, "NUL byte"),
+        ({"funders": ["ok", "bad\x00"]}, "NUL byte"),
+        ({"description": "half \ud83d of an emoji"}, "lone surrogate (U+D83D)"),
+        ({"source": {"document": "\udfff"}}, "lone surrogate (U+DFFF)"),
+    ],
+)
+def test_what_no_database_keeps_is_refused(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        MeetingData.model_validate({"title": "A meeting", **fields})
+    assert message in str(excinfo.value)
+
+
+def test_surrounding_space_goes_but_a_leading_tab_stays() -> None:
+    data = MeetingData.model_validate(
+        {"title": " \t=1+1 \n", "venue": "  Hall B ", "hosts": [" Kenya "], "city": "   "}
+    )
+    assert (data.title, data.venue, data.hosts, data.city) == ("\t=1+1", "Hall B", ["Kenya"], None)
+    with pytest.raises(ValidationError):
+        MeetingData.model_validate({"title": " \t "})
+
+
+def test_deadlines_fit_their_column_too() -> None:
+    most = Deadline.__table__.c["title"].type.length  # type: ignore[attr-defined]
+    base = {"meeting_id": "m", "due_date": "2016-01-01"}
+    assert DeadlineData.model_validate({**base, "title": " x "}).title == "x"
+    for bad in ("x" * (most + 1), "x\x00"):
+        with pytest.raises(ValidationError):
+            DeadlineData.model_validate({**base, "title": bad})
