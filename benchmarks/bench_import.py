@@ -6,7 +6,9 @@ from benchmarks/bench_enrich.py, so enrichment has places, kinds and hosts to re
 2. a 50 MB CSV file: wall time and peak RSS (floor ≤ 400 MB);
 3. a 50 MB JSON file (a list of meetings, the same rows): wall time and peak RSS (≤ 400 MB).
 
-Peak RSS is the child's own (`os.wait4` returns each child's rusage).
+Peak memory: the larger of the `secbot` process's own peak RSS (`os.wait4` gives each child's
+rusage) and the proportional set size of it and the reader it forks for large files together,
+sampled every 50 ms.
 
     .venv/bin/python benchmarks/bench_import.py [--rows 100000] [--mb 50]
 """
@@ -93,7 +95,13 @@ def run_import(path: Path, db: Path) -> dict[str, Any]:
     began = time.perf_counter()
     with out.open("w") as stdout, err.open("w") as stderr:
         child = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage
+        tree = 0  # the import and the reader it forks, sampled together
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            tree = max(tree, _tree_rss(child.pid))
+            time.sleep(0.05)
     seconds = time.perf_counter() - began
     child.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0:
@@ -101,9 +109,27 @@ def run_import(path: Path, db: Path) -> dict[str, Any]:
     said = out.read_text().strip().splitlines()
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # the largest single process
+        "peak_tree_pss_mb": round(tree / 1024, 1),  # the import and its reader together
         "said": said[-1] if said else "",
     }
+
+
+def _peak(run: dict[str, Any]) -> float:
+    """The peak memory held: the larger of the sampled pair and the largest process."""
+    return float(max(run["peak_rss_mb"], run["peak_tree_pss_mb"]))
+
+
+def _tree_rss(pid: int) -> int:
+    """Proportional set size (kB) of a process and its children: shared pages (the libraries
+    the reader inherits when it is forked) are counted once between them, not in each."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    own = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return own + sum(_tree_rss(int(k)) for k in kids)
 
 
 def main() -> None:
@@ -137,8 +163,8 @@ def main() -> None:
         verdict(
             {
                 "csv_100k_s": at_most(round(out["csv_rows"]["seconds"] * scale, 2), SECONDS_100K),
-                "csv_50mb_peak_rss_mb": at_most(out["csv_50mb"]["peak_rss_mb"], PEAK_MB),
-                "json_50mb_peak_rss_mb": at_most(out["json_50mb"]["peak_rss_mb"], PEAK_MB),
+                "csv_50mb_peak_rss_mb": at_most(_peak(out["csv_50mb"]), PEAK_MB),
+                "json_50mb_peak_rss_mb": at_most(_peak(out["json_50mb"]), PEAK_MB),
             }
         )
     )
