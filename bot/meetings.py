@@ -12,23 +12,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlmodel import Session
+from sqlalchemy import inspect, or_
+from sqlmodel import Session, col, select
 
 from bot import reminders
 from bot.reminders import changes
 from storage import merge, repo, sources
 from storage.models import (
     DeadlineData,
+    Delivery,
+    Invitation,
     Meeting,
     MeetingData,
     Precision,
+    ReminderRule,
+    RuleScope,
     Source,
     Status,
     meeting_data,
 )
+
+BATCH = 1000  # meetings written per statement by an import
 
 # A new city brings its own country, region and time zone unless they are given too.
 FOLLOW_CITY = ("country", "region", "timezone")
@@ -115,9 +122,47 @@ def import_meetings(
     session: Session, *, items: Iterable[MeetingData], now: datetime
 ) -> repo.UpsertResult:
     """Upsert rows of a file (matched by id, then UID), then replan the changed meetings once."""
-    result = repo.upsert_meetings(session, items=items, now=now)
-    reminders.replan_meetings(session, meeting_ids=result.new + result.updated, now=now)
+    rows = iter(items)
+    return import_batches(session, batches=iter(lambda: list(islice(rows, BATCH)), []), now=now)
+
+
+def import_batches(
+    session: Session, *, batches: Iterable[Sequence[MeetingData]], now: datetime
+) -> repo.UpsertResult:
+    """`import_meetings` for a file read batch by batch (storage.importers.Reading): each
+    batch is written in a few statements, and once all are, the changed meetings that anyone
+    is owed something about are replanned."""
+    result = repo.UpsertResult()
+    for batch in batches:
+        repo.upsert_batch(session, items=batch, now=now, result=result)
+    reminders.replan_meetings(session, meeting_ids=_owing(session, result), now=now)
     return result
+
+
+def _owing(session: Session, result: repo.UpsertResult) -> list[str]:
+    """The new and updated meetings a replan could change anything for: those an active
+    reminder rule covers, or that have ledger rows or invitations (a meeting with none of
+    these has nothing planned and nothing owed, so replanning it is a no-op)."""
+    changed = result.new + result.updated
+    rules = list(session.exec(select(ReminderRule).where(col(ReminderRule.active))))
+    if any(r.scope == RuleScope.all for r in rules):
+        return changed
+    scoped = {s: {r.scope_value for r in rules if r.scope == s} for s in RuleScope}
+    wanted: set[str] = set(scoped[RuleScope.meeting])
+    if scoped[RuleScope.region] or scoped[RuleScope.kind]:
+        wanted |= set(
+            session.exec(
+                select(Meeting.id).where(
+                    or_(
+                        col(Meeting.region).in_(scoped[RuleScope.region]),
+                        col(Meeting.kind).in_(scoped[RuleScope.kind]),
+                    )
+                )
+            )
+        )
+    wanted |= set(session.exec(select(Delivery.meeting_id).distinct()))
+    wanted |= set(session.exec(select(Invitation.meeting_id).distinct()))
+    return [m for m in changed if m in wanted]
 
 
 def import_found(

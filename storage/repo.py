@@ -18,6 +18,9 @@ from storage.models import (
     Status,
     table_values,
 )
+from storage.models.feeds import count_meeting_changes
+from storage.models.words import write_words
+from storage.upsert import insert_many
 
 
 class NotFound(LookupError):
@@ -185,6 +188,46 @@ def upsert_meetings(
         getattr(result, outcome).append(meeting.id)
     session.flush()
     return result
+
+
+def upsert_batch(
+    session: Session, *, items: Sequence[MeetingData], now: datetime, result: UpsertResult
+) -> None:
+    """`upsert_meetings` for one batch of a large import, adding to `result`: the stored
+    meetings are read in a few queries, the new ones inserted in one statement (with their
+    word index rows and the feeds' change counter, which ORM writes get from listeners), and
+    the stored ones the batch loaded are let go after the flush, so a long import's memory
+    stays flat. Ids are distinct within an import (storage.importers checks)."""
+    table = Meeting.__table__  # type: ignore[attr-defined]
+    by_id: dict[str, Meeting] = {}
+    by_uid: dict[str, Meeting] = {}
+    had = {id(o) for o in session.identity_map.values()}
+    for column, values in ((col(Meeting.id), [d.id for d in items]),
+                           (col(Meeting.uid), [d.uid for d in items])):  # fmt: skip
+        for i in range(0, len(values), 500):
+            for m in session.exec(select(Meeting).where(column.in_(values[i : i + 500]))):
+                by_id[m.id], by_uid[m.uid] = m, m
+    fresh: list[dict[str, Any]] = []
+    for data in items:
+        assert data.id is not None and data.uid is not None
+        stored = by_id.get(data.id) or by_uid.get(data.uid)
+        if stored is None:
+            fresh.append({"id": data.id, "uid": data.uid, "sequence": data.sequence,
+                          "created_at": now, "updated_at": now, **table_values(data)})  # fmt: skip
+            result.new.append(data.id)
+            continue
+        _, outcome = save_meeting(session, data=data, now=now, existing=stored)
+        getattr(result, outcome).append(stored.id)
+    session.flush()
+    if fresh:
+        connection = session.connection()
+        insert_many(connection, table, fresh)
+        write_words(connection, fresh, fresh=True)
+        count_meeting_changes(session, latest=now)
+        session.info.pop("meeting_needles", None)  # storage.search's lookups of this session
+    for m in by_id.values():
+        if id(m) not in had:
+            session.expunge(m)
 
 
 def cancel_meeting(session: Session, *, meeting_id: str, now: datetime) -> Meeting:

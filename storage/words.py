@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache, partial
 from typing import Any
 
 from storage import places
@@ -23,13 +24,18 @@ TEXT_FIELDS = ("title", "text")
 ROLES = ("hosts", "funders", "partners")
 
 
-def words_in(text: str | None) -> set[str]:
+def words_in(text: str | None) -> frozenset[str]:
     """The indexed words of one text."""
-    if not text:
-        return set()
-    return {w[:MAX_WORD] for w in WORD.findall(places.fold(text)) if len(w) >= 3 and w not in SKIP}
+    return _words(text) if text else frozenset()
 
 
+@lru_cache(maxsize=65_536)  # titles, notes and names repeat across a store's meetings
+def _words(text: str) -> frozenset[str]:
+    found = WORD.findall(places.fold(text))
+    return frozenset(w[:MAX_WORD] for w in found if len(w) >= 3 and w not in SKIP)
+
+
+@lru_cache(maxsize=65_536)
 def org_key(name: str) -> str:
     """How an organisation's name is stored and looked up."""
     return places.fold(name)[:MAX_NAME]
@@ -38,8 +44,7 @@ def org_key(name: str) -> str:
 def meeting_words(meeting: Mapping[str, Any] | Any) -> set[tuple[str, str]]:
     """(field, word) pairs of a meeting, given as a row mapping or a `Meeting`."""
 
-    def get(name: str) -> Any:
-        return meeting.get(name) if isinstance(meeting, Mapping) else getattr(meeting, name)
+    get: Any = meeting.get if isinstance(meeting, Mapping) else partial(getattr, meeting)
 
     title = words_in(get("title")) | words_in(get("series"))
     text = (words_in(get("short_name")) | words_in(get("description"))) - title

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.progress import track
 from rich.table import Table
 
 from bot import meetings
@@ -18,6 +17,7 @@ from handlers.cli import feeds as cli_feeds
 from handlers.cli import reminders as cli_reminders
 from handlers.cli import sources as cli_sources
 from handlers.cli.common import JsonOpt, NowOpt, cli_runtime, err, fail, out, print_json
+from handlers.cli.imports import import_rows
 from handlers.cli.prose import import_prose
 from handlers.cli.slack import slack_app
 from handlers.cli.teams import teams_app
@@ -25,11 +25,8 @@ from storage import db, places, repo
 from storage.importers import (
     FORMATS,
     PROSE_FORMATS,
-    RowReport,
     describe,
     detect_format,
-    read_file,
-    store_clashes,
 )
 from storage.models import Kind, Meeting, MeetingData, Status, meeting_json
 
@@ -301,72 +298,17 @@ def import_file(
     as_json: JsonOpt = False,
     now: NowOpt = None,
 ) -> None:
-    """Import meetings from YAML, JSON, CSV, XLSX or ICS (all rows or none), or read them out
-    of a document (.txt, .docx, .pdf) and upsert them by matching. Places, kinds, short names,
-    hosts and funders missing from a row are read from its own words; --dry-run shows what was
-    inferred, and every import what could not be."""
+    """Import meetings from YAML, JSON, JSON lines, CSV, XLSX or ICS (all rows or none), or
+    read them out of a document (.txt, .docx, .pdf) and upsert them by matching. Places, kinds,
+    short names, hosts and funders missing from a row are read from its own words; --dry-run
+    shows what was inferred, and every import what could not be."""
     try:
         detected = detect_format(file, fmt)
     except ValueError as e:
         raise fail(str(e), 2) from None
     if detected in PROSE_FORMATS:  # prose documents: extract, match, merge (bot/cli_prose.py)
         return import_prose(file, fmt=detected, dry_run=dry_run, as_json=as_json, now=now)
-    result = read_file(file, fmt=fmt)
-    payload: dict[str, Any] = {"meetings": [], "errors": result.errors}
-    if result.errors:
-        _refuse(result.errors, payload, as_json=as_json)
-    rt = cli_runtime(now)
-    with db.session_scope(rt.engine) as session:
-        items = result.meetings
-        stored = repo.stored_ids(session, items=items)
-        clashes = store_clashes(result, stored, name=str(file))
-        if clashes:
-            _refuse(clashes, payload | {"errors": clashes}, as_json=as_json)
-        if len(items) > 200 and not as_json:
-            items = list(track(items, description="importing", console=err))
-        outcome = meetings.import_meetings(session, items=items, now=rt.clock.now())
-        payload["meetings"] = [
-            meeting_json(repo.require_meeting(session, meeting_id=s or d.id or ""))
-            for d, s in zip(items, stored, strict=True)
-        ]
-        payload["summary"] = outcome.counts()
-        if dry_run:
-            session.rollback()
-            payload["dry_run"] = True
-    payload["report"] = [r.json() for r in result.reports]
-    payload["warnings"] = result.warnings
-    if as_json:
-        print_json(payload)
-        return
-    _print_report(result.reports, result.warnings, verbose=dry_run)
-    counts = outcome.counts()
-    verb = "would import" if dry_run else "imported"
-    out.print(
-        f"{verb} {len(items)} meeting(s): {counts['new']} new, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged"
-    )
-
-
-def _refuse(errors: list[str], payload: dict[str, Any], *, as_json: bool) -> NoReturn:
-    if as_json:
-        print_json(payload)
-    for line in errors:
-        sys.stderr.write(line + "\n")
-    err.print(f"[red]{len(errors)} bad row(s); nothing was written[/red]")
-    raise typer.Exit(1)
-
-
-def _print_report(reports: list[RowReport], warnings: list[str], *, verbose: bool) -> None:
-    """Per meeting, what was inferred (with --dry-run) and what could not be (always)."""
-    for w in warnings:
-        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False, markup=True)
-    for r in reports:
-        lines = [f"  {k}: {v}" for k, v in r.inferred.items()] if verbose else []
-        lines += [f"  [yellow]not read:[/yellow] {u}" for u in r.unresolved]
-        if lines:
-            out.print(f"line {r.line} [bold]{r.id}[/bold]", highlight=False)
-            for line in lines:
-                out.print(line, highlight=False, soft_wrap=True)
+    import_rows(file, fmt=detected, dry_run=dry_run, as_json=as_json, now=now)
 
 
 @app.command("export")

@@ -9,12 +9,14 @@ state in the database and its handlers from `handlers.teams`. `bot.teams_http` r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Any, Self
 
+import aiohttp
 from fastapi import FastAPI, Request, Response
 from microsoft_agents.activity import (
     Activity,
@@ -27,10 +29,13 @@ from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
+    ConnectorClientBase,
+    RestChannelServiceClientFactory,
     TurnContext,
     TurnState,
 )
 from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.fastapi import (
     CloudAdapter,
     jwt_authorization_decorator,
@@ -87,16 +92,74 @@ def _goes_to_connector(context: TurnContext, activity: Activity) -> bool:
 
 
 class WireActivity(Activity):
-    """An Activity that leaves out null fields when serialized.
+    """An Activity that leaves out null fields when serialized, and whose deep copy copies only
+    its top level.
 
     The SDK 1.9.0 posts new (non-reply) messages with `exclude_unset` but not `exclude_none`,
     after setting `id = None`, so the body carries `"id": null`; strict connectors such as the
     Agents Playground's refuse it (400). Replies already drop nulls; this does the same for all.
+
+    `TurnContext.send_activities` deep-copies every activity it sends, then sets only top-level
+    fields on the copy (type, id, input hint and the addressing from the conversation
+    reference), so a top-level copy leaves the caller's activity just as unchanged, without
+    copying a card's whole tree: for a ten-meeting answer card, most of a reply's CPU time.
     """
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("exclude_none", True)
         return super().model_dump(**kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return self.model_copy()
+
+
+class ReplyContext(TurnContext):
+    """The turn context of our adapter: the activities it sends are `WireActivity`s."""
+
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        for activity in activities:
+            if type(activity) is Activity:
+                activity.__class__ = WireActivity  # same fields; see WireActivity
+        return await super().send_activities(activities)
+
+
+class PooledClientFactory(RestChannelServiceClientFactory):
+    """The SDK's connector clients, sharing one keep-alive connection pool.
+
+    The SDK makes a new aiohttp session (and so a new connection to the Bot Connector) for
+    every turn and closes it at the turn's end. Here each turn still gets its own session (its
+    own token header) but on a connector shared by all turns of the event loop, so replies
+    reuse open connections. `close` closes the pool.
+    """
+
+    def __init__(self, connection_manager: MsalConnectionManager) -> None:
+        super().__init__(connection_manager)
+        self._pool: aiohttp.TCPConnector | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _connector(self) -> aiohttp.TCPConnector:
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._pool.closed or self._loop is not loop:
+            self._pool, self._loop = aiohttp.TCPConnector(limit=100), loop
+        return self._pool
+
+    async def create_connector_client(
+        self, context: TurnContext | None, *args: Any, **kwargs: Any
+    ) -> ConnectorClientBase:
+        client = await super().create_connector_client(context, *args, **kwargs)
+        if type(client) is not TeamsConnectorClient:
+            return client
+        made = client.client  # the SDK's own session: nothing sent on it yet
+        session = aiohttp.ClientSession(
+            base_url=made._base_url, headers=made.headers, connector=self._connector(),
+            connector_owner=False,
+        )  # fmt: skip
+        await made.close()
+        return TeamsConnectorClient(endpoint=client.base_uri, token="", session=session)
+
+    async def close(self) -> None:
+        if self._pool is not None and not self._pool.closed:
+            await self._pool.close()
 
 
 class ThrottledCloudAdapter(CloudAdapter):
@@ -106,6 +169,11 @@ class ThrottledCloudAdapter(CloudAdapter):
         super().__init__(**kwargs)
         self.delivery = delivery
         self.on_turn_error = handlers.on_error
+
+    def _create_turn_context(self, *args: Any, **kwargs: Any) -> TurnContext:
+        context = super()._create_turn_context(*args, **kwargs)
+        context.__class__ = ReplyContext  # same state; sends copy less (see WireActivity)
+        return context
 
     async def send_activities(  # type: ignore[override]
         self, context: TurnContext, activities: list[Activity]
@@ -141,8 +209,10 @@ class TeamsBot:
         self.connections = MsalConnectionManager(**sdk_configuration(settings, environ))
         self.auth_configuration = self.connections.get_default_connection_configuration()
         self.storage = DatabaseStorage(runtime.engine, now=runtime.clock.now)
+        self.clients = PooledClientFactory(self.connections)
         self.adapter = ThrottledCloudAdapter(
             connection_manager=self.connections,
+            channel_service_client_factory=self.clients,
             delivery=delivery
             or ThrottledSender(
                 limiter=ConversationLimiter(rate=settings.teams_messages_per_second),
@@ -165,6 +235,10 @@ class TeamsBot:
     def local_mode(self) -> bool:
         """Anonymous requests accepted (Agents Playground): replies only to loopback."""
         return not self.client_id and bool(self.auth_configuration.ANONYMOUS_ALLOWED)
+
+    async def close(self) -> None:
+        """Close the connection pool of the bot's outgoing calls."""
+        await self.clients.close()
 
     def describe(self) -> str:
         if self.client_id:

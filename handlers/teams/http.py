@@ -20,8 +20,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs inside the app's own lifespan (after the runtime is ready): build and announce."""
     from handlers.teams import app as teams_app
 
-    log.info(teams_app.teams_bot(app).describe())
-    yield
+    bot = teams_app.teams_bot(app)
+    log.info(bot.describe())
+    try:
+        yield
+    finally:
+        await bot.close()  # its pooled connections to the Bot Connector
 
 
 router = APIRouter(lifespan=_lifespan)

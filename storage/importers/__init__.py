@@ -1,24 +1,28 @@
-"""Read meetings from files. Every reader yields (line, raw dict) pairs; `read_file` runs the
-one enrichment step on them (storage.importers.enrich), validates them all and reports each bad
-row as `FILE:LINE: what is wrong` before anything is written, and per meeting what was inferred
-and what could not be."""
+"""Read meetings from files. Every reader yields (line, raw dict) pairs; `Reading` runs the
+one enrichment step on them (storage.importers.enrich) and validates them a batch at a time,
+reporting each bad row as `FILE:LINE: what is wrong`, and per meeting what was inferred and
+what could not be. `open_file` streams a file (CSV and JSON lines row by row, YAML and JSON a
+meeting at a time); `read_file` and `read_text` read all of it into a `ReadResult`."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Literal
 
 from pydantic import ValidationError
 
 from storage.models import MeetingData
 
-FORMATS = ("yaml", "json", "csv", "xlsx", "ics", "indico", "txt", "docx", "pdf")
+FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx", "ics", "indico", "txt", "docx", "pdf")
 PROSE_FORMATS = ("txt", "docx", "pdf")  # read by storage.importers.prose
 _EXTENSIONS = {
-    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".ics": "ics",
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
+    ".ndjson": "jsonl", ".csv": "csv", ".ics": "ics",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
 }  # fmt: skip
@@ -37,11 +41,15 @@ class ImportFormatError(ValueError):
 @dataclass
 class Found:
     """What a reader found: meeting rows, the rows it could not read (line, what is wrong) and
-    warnings about the file as a whole."""
+    warnings about the file as a whole. A streaming reader leaves `rows` empty and gives
+    `stream`, read as it is iterated (adding to `errors` as it goes), and `progress`, the
+    share of the file read so far."""
 
     rows: list[Row] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    stream: Iterable[Row] = ()
+    progress: Callable[[], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,19 @@ def detect_format(path: Path, given: str | None = None) -> str:
     return fmt_or_none
 
 
-def _reader(fmt: str) -> Callable[[str], Iterable[Row] | Any]:
-    if fmt in ("yaml", "json"):
+def _reader(fmt: str) -> Callable[[str], Iterable[Row] | Found]:
+    if fmt == "yaml":
         from storage.importers import structured
 
         return structured.read_rows
+    if fmt == "json":
+        from storage.importers import structured
+
+        return structured.read_json
+    if fmt == "jsonl":
+        from storage.importers import structured
+
+        return lambda text: structured.stream_json_lines(io.StringIO(text))
     if fmt == "csv":
         from storage.importers import csv
 
@@ -120,67 +136,121 @@ def read_text(text: str, *, fmt: str, name: str, enrich: bool = True) -> ReadRes
         return ReadResult(errors=[f"{name}:{e.line}: {e}"])
 
 
-def read_rows(found: Iterable[Row] | Any, *, name: str, enrich: bool = True) -> ReadResult:
+def read_rows(found: Iterable[Row] | Found, *, name: str, enrich: bool = True) -> ReadResult:
     """Enrich and validate a reader's rows (a list, or a `Found`); without
     `enrich`, rows are taken as written (only the benchmark does that)."""
-    from storage.importers.enrich import as_given, enrich_all
-
+    reading = Reading(found, name=name, enrich=enrich)
     result = ReadResult()
-    rows = list(getattr(found, "rows", found))
-    result.warnings.extend(getattr(found, "warnings", []))
-    errors = {line: message for line, message in getattr(found, "errors", [])}
-    seen: dict[str, int] = {}
-    uids: dict[str, tuple[int, str]] = {}  # UID -> (line, id) where first read
-    kept = [raw for line, raw in rows if line not in errors]
-    enriched = enrich_all(kept) if enrich else [as_given(raw) for raw in kept]
-    lines = [line for line, _ in rows if line not in errors]
-    result.errors.extend(f"{name}:{line}: {message}" for line, message in errors.items())
-    for line, done in zip(lines, enriched, strict=True):
-        try:
-            data = MeetingData.model_validate(done.row)
-        except ValidationError as e:
-            result.errors.append(f"{name}:{line}: {describe(e)}")
-            continue
-        assert data.id is not None
-        if data.id in seen:
-            result.errors.append(
-                f"{name}:{line}: duplicate id {data.id!r} (first on line {seen[data.id]})"
-            )
-            continue
-        assert data.uid is not None
-        if data.uid in uids:
-            first, other = uids[data.uid]
-            result.errors.append(
-                f"{name}:{line}: UID {data.uid!r} is also on line {first}, under id {other!r}: "
-                "one meeting, one UID"
-            )
-            continue
-        seen[data.id] = line
-        uids[data.uid] = (line, data.id)
-        result.meetings.append(data)
-        result.reports.append(RowReport(line, data.id, done.inferred, done.unresolved))
-    result.errors.sort(key=_line_order)
+    for batch in reading.batches():
+        result.meetings.extend(batch)
+    result.errors, result.reports = reading.errors, reading.reports
+    result.warnings = reading.warnings
     return result
 
 
-def store_clashes(result: ReadResult, stored_ids: list[str | None], *, name: str) -> list[str]:
-    """`FILE:LINE` errors for rows that would land on a stored meeting another row of the same
-    file lands on too (`stored_ids`: per meeting read, the stored meeting its id, else its UID,
-    names), so that neither is silently overwritten by the other."""
-    errors: list[str] = []
-    first: dict[str, tuple[int, str]] = {}
-    for data, report, stored in zip(result.meetings, result.reports, stored_ids, strict=True):
-        if stored is None:
-            continue
-        if stored in first:
-            line, other = first[stored]
-            errors.append(
-                f"{name}:{report.line}: id {data.id!r} with UID {data.uid!r} is stored meeting "
-                f"{stored!r}, which line {line} ({other!r}) changes too"
-            )
-        else:
-            first[stored] = (report.line, data.id or "")
-    return errors
+BATCH = 1000  # rows enriched and validated together
+
+
+class Reading:
+    """A reader's rows being enriched and validated, `size` at a time (`batches`): `errors`
+    (`FILE:LINE: …`, in line order once all are read), `reports` and `warnings` fill as it
+    goes, and `failed` tells at once whether any row was bad. Ids must be distinct in a file;
+    with `reports="unresolved"`, only the reports that say something could not be read are
+    kept (a long import then holds no more than its ids)."""
+
+    def __init__(
+        self,
+        found: Iterable[Row] | Found,
+        *,
+        name: str,
+        enrich: bool = True,
+        reports: Literal["all", "unresolved"] = "all",
+        closing: IO[Any] | None = None,
+    ) -> None:
+        self.found = found if isinstance(found, Found) else Found(rows=list(found))
+        self.name, self.enrich, self.keep = name, enrich, reports
+        self.reports: list[RowReport] = []
+        self.count = 0  # valid meetings so far
+        self._errors: list[str] = []
+        self._seen: dict[str, int] = {}  # id -> the line it was read on
+        self._uids: dict[str, tuple[int, str]] = {}  # UID -> (line, id) where first read
+        self._acronyms: set[str] = set()
+        self._closing = closing
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.found.warnings
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The line each valid meeting's id was read on."""
+        return self._seen
+
+    @property
+    def failed(self) -> bool:
+        return bool(self._errors or self.found.errors)
+
+    @property
+    def errors(self) -> list[str]:
+        found = [f"{self.name}:{line}: {message}" for line, message in self.found.errors]
+        return sorted(self._errors + found, key=_line_order)
+
+    def progress(self) -> float | None:
+        return self.found.progress() if self.found.progress else None
+
+    def batches(self, size: int = BATCH) -> Iterator[list[MeetingData]]:
+        rows = chain(self.found.rows, self.found.stream)
+        try:
+            while batch := list(islice(rows, size)):
+                yield self._validated(batch)
+        except ImportFormatError as e:
+            self._errors.append(f"{self.name}:{e.line}: {e}")
+        except UnicodeDecodeError as e:
+            self._errors.append(f"{self.name}:{self._last + 1}: not UTF-8 text ({e.reason})")
+        finally:
+            if self._closing is not None:
+                self._closing.close()
+
+    _last = 0  # the last row's line
+
+    def _validated(self, rows: list[Row]) -> list[MeetingData]:
+        from storage.importers.enrich import as_given, enrich_all
+
+        bad = {line for line, _ in self.found.errors}
+        rows = [(line, raw) for line, raw in rows if line not in bad]
+        self._last = rows[-1][0] if rows else self._last
+        kept = [raw for _, raw in rows]
+        done = enrich_all(kept, self._acronyms) if self.enrich else [as_given(r) for r in kept]
+        valid: list[MeetingData] = []
+        for (line, _), enriched in zip(rows, done, strict=True):
+            try:
+                data = MeetingData.model_validate(enriched.row)
+            except ValidationError as e:
+                self._errors.append(f"{self.name}:{line}: {describe(e)}")
+                continue
+            assert data.id is not None
+            if data.id in self._seen:
+                self._errors.append(
+                    f"{self.name}:{line}: duplicate id {data.id!r} (first on line "
+                    f"{self._seen[data.id]})"
+                )
+                continue
+            assert data.uid is not None
+            if data.uid in self._uids:
+                first, other = self._uids[data.uid]
+                self._errors.append(
+                    f"{self.name}:{line}: UID {data.uid!r} is also on line {first}, under id "
+                    f"{other!r}: one meeting, one UID"
+                )
+                continue
+            self._seen[data.id] = line
+            self._uids[data.uid] = (line, data.id)
+            valid.append(data)
+            if self.keep == "all" or enriched.unresolved:
+                report = RowReport(line, data.id, enriched.inferred, enriched.unresolved)
+                self.reports.append(report)
+        self.count += len(valid)
+        return valid
 
 
 def _line_order(error: str) -> int:
@@ -195,15 +265,59 @@ def read_file(path: Path, *, fmt: str | None = None) -> ReadResult:
 
         prose = read_prose(path, fmt=fmt)
         return ReadResult(meetings=prose.meetings, errors=prose.errors)
-    if fmt == "xlsx":
-        from storage.importers.xlsx import read_workbook
+    return read_rows(open_file(path, fmt=fmt).found, name=str(path))
 
-        try:
-            return read_rows(read_workbook(path.read_bytes()), name=str(path))
-        except ImportFormatError as e:
-            return ReadResult(errors=[f"{path}:{e.line}: {e}"])
+
+def open_file(
+    path: Path, *, fmt: str | None = None, reports: Literal["all", "unresolved"] = "all"
+) -> Reading:
+    """A file's meetings, to be read batch by batch (`Reading.batches`); not prose."""
+    fmt = detect_format(path, fmt)
+    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if fmt in ("csv", "jsonl", "yaml"):
+            return _stream(path, fmt, name, reports)
+        if fmt == "xlsx":
+            from storage.importers.xlsx import read_workbook
+
+            found = read_workbook(path.read_bytes())
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+            if fmt == "json":
+                from storage.importers.indico import looks_like_indico
+
+                fmt = "indico" if looks_like_indico(text) else fmt
+            read = _reader(fmt)(text)
+            found = read if isinstance(read, Found) else Found(rows=list(read))
+    except ImportFormatError as e:
+        return _failed(name, e.line, str(e))
     except UnicodeDecodeError as e:
-        return ReadResult(errors=[f"{path}:1: not UTF-8 text ({e.reason})"])
-    return read_text(text, fmt=fmt, name=str(path))
+        return _failed(name, 1, f"not UTF-8 text ({e.reason})")
+    return Reading(found, name=name, reports=reports)
+
+
+def _stream(path: Path, fmt: str, name: str, reports: Literal["all", "unresolved"]) -> Reading:
+    """CSV, JSON lines and YAML, read from the open file as their rows are iterated."""
+    from storage.importers import csv, structured
+
+    f = path.open(encoding="utf-8-sig", newline="" if fmt == "csv" else None)
+    try:
+        if fmt == "csv":
+            found = csv.stream_rows(f)
+        elif fmt == "jsonl":
+            found = structured.stream_json_lines(f)
+        else:
+            found = Found(stream=structured.stream_yaml(f))
+    except BaseException:
+        f.close()
+        raise
+    size = max(path.stat().st_size, 1)
+    raw = f.buffer.raw  # type: ignore[attr-defined]
+    found.progress = lambda: min(raw.tell() / size, 1.0) if not raw.closed else 1.0
+    return Reading(found, name=name, reports=reports, closing=f)
+
+
+def _failed(name: str, line: int, message: str) -> Reading:
+    reading = Reading([], name=name)
+    reading.found.errors.append((line, message))
+    return reading

@@ -6,12 +6,12 @@ fields are reported, never silently dropped; a cell that cannot be read names it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
 from storage import places
-from storage.importers import Found, ImportFormatError
+from storage.importers import Found, ImportFormatError, Row
 from storage.importers.dates import DateError, read_dates
 from storage.models.types import tidy
 
@@ -73,6 +73,14 @@ def is_header(cells: Sequence[Any]) -> bool:
 
 def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]]) -> Found:
     """Meeting rows from a header and (line, cells) records; blank records are skipped."""
+    sheet = stream_sheet(header, records)
+    sheet.rows, sheet.stream = list(sheet.stream), ()
+    return sheet
+
+
+def stream_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]]) -> Found:
+    """`read_sheet` whose rows are read as they are iterated (the header is read at once); a
+    cell that cannot be read is added to `errors` when its record is reached."""
     aliases = _aliases()
     names = [str(h or "").strip() for h in header]
     fields = [aliases.get(_fold(n)) for n in names]
@@ -86,16 +94,20 @@ def read_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]
         sheet.warnings.append(
             f"column(s) not imported, not being meeting fields: {', '.join(unknown)}"
         )
-    for line, cells in records:
-        values = list(cells)
-        if len(values) > len(fields) and any(_cell(v) for v in values[len(fields) :]):
-            raise ImportFormatError(line, "more cells than columns")
-        if not any(_cell(v) for v in values):
-            continue
-        try:
-            sheet.rows.append((line, _row(fields, names, values)))
-        except DateError as e:
-            sheet.errors.append((line, str(e)))
+
+    def rows() -> Iterator[Row]:
+        for line, cells in records:
+            values = list(cells)
+            if len(values) > len(fields) and any(_cell(v) for v in values[len(fields) :]):
+                raise ImportFormatError(line, "more cells than columns")
+            if not any(_cell(v) for v in values):
+                continue
+            try:
+                yield line, _row(fields, names, values)
+            except DateError as e:
+                sheet.errors.append((line, str(e)))
+
+    sheet.stream = rows()
     return sheet
 
 

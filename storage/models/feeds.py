@@ -151,9 +151,14 @@ def _count_meeting_changes(session: Session, _context: Any, _instances: Any) -> 
     """Raise FeedState.version in the same transaction as any ORM write to a meeting."""
     changed = [o for o in (*session.new, *session.deleted) if isinstance(o, Meeting)]
     changed += [o for o in session.dirty if isinstance(o, Meeting) and session.is_modified(o)]
-    if not changed:
-        return
-    latest = max((o.updated_at for o in changed if o.updated_at), default=None)
+    if changed:
+        latest = max((o.updated_at for o in changed if o.updated_at), default=None)
+        count_meeting_changes(session, latest=latest)
+
+
+def count_meeting_changes(session: Session, *, latest: datetime | None) -> None:
+    """Raise FeedState.version (and its changed_at to `latest`): what the listener above does
+    for ORM writes, for bulk statements that bypass the ORM."""
     values: dict[str, Any] = {"version": FeedState.version + 1}
     if latest is not None:
         stamp = literal(latest, UTCDateTime())

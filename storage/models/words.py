@@ -34,19 +34,27 @@ class MeetingWord(SQLModel, table=True):
 WORD_SOURCES = ("title", "series", "short_name", "description", "hosts", "funders", "partners")
 
 
-def write_words(connection: Any, meetings: list[Any], *, deleted: Sequence[str] = ()) -> None:
-    """Replace the `meeting_word` rows of `meetings` (and drop those of `deleted` ids)."""
-    from sqlalchemy import delete, insert
+def write_words(
+    connection: Any, meetings: list[Any], *, deleted: Sequence[str] = (), fresh: bool = False
+) -> None:
+    """Replace the `meeting_word` rows of `meetings` (and drop those of `deleted` ids; with
+    `fresh`, the meetings are new and have none to drop).
+
+    The rows go to the driver's executemany as plain tuples: through SQLAlchemy's parameter
+    processing, the ~8 words of each meeting cost more than the meeting's own row."""
+    from sqlalchemy import delete
 
     from storage.words import word_rows
 
     table = MeetingWord.__table__  # type: ignore[attr-defined]
     ids = [*(m["id"] if isinstance(m, dict) else m.id for m in meetings), *deleted]
-    for i in range(0, len(ids), 500):
+    for i in range(0, 0 if fresh else len(ids), 500):
         connection.execute(delete(table).where(table.c.meeting_id.in_(ids[i : i + 500])))
-    rows = word_rows(meetings)
+    rows = [(r["meeting_id"], r["field"], r["word"]) for r in word_rows(meetings)]
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO meeting_word (meeting_id, field, word) VALUES ({mark}, {mark}, {mark})"
     for i in range(0, len(rows), 5000):
-        connection.execute(insert(table), rows[i : i + 5000])
+        connection.exec_driver_sql(sql, rows[i : i + 5000])
 
 
 @event.listens_for(Session, "after_flush")

@@ -28,6 +28,7 @@ class Received:
     authorization: str | None
     status: int
     at: float = field(default_factory=time.perf_counter)  # when it arrived (benchmarks)
+    peer: Any = None  # the client's (host, port): one per connection
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -102,6 +103,7 @@ class FakeBotConnector:
 
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
+        transport = request.transport
         status = self.fail_with.popleft() if self.fail_with else 200
         if any(value is None for value in body.values()):
             status = 400  # like the Agents Playground's connector: nulls are refused
@@ -113,6 +115,7 @@ class FakeBotConnector:
                     activity=body,
                     authorization=request.headers.get("Authorization"),
                     status=status,
+                    peer=transport.get_extra_info("peername") if transport else None,
                 )
             )
             self._changed.notify_all()

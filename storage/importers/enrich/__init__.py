@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from storage import places
@@ -232,15 +232,20 @@ def _region_aliases() -> list[tuple[str, str]]:
     ]
 
 
+@lru_cache(maxsize=65_536)  # the rows of an import repeat their titles and notes
+def _regions_named(title: str) -> frozenset[str]:
+    folded = " " + re.sub(r"[^a-z]+", " ", places.fold(title)) + " "
+    return frozenset(region for alias, region in _region_aliases() if alias in folded)
+
+
 def _region(out: Enriched, title: str) -> None:
     """The region a meeting serves, when its title names one ("for West African …",
     "Regional consultation for Asia and the Pacific"); else the country's (MeetingData)."""
     if not _empty(out.row, "region") or not title:
         return
-    folded = " " + re.sub(r"[^a-z]+", " ", places.fold(title)) + " "
-    named = {region for alias, region in _region_aliases() if alias in folded}
+    named = _regions_named(title)
     if len(named) == 1:
-        out.row["region"] = named.pop()
+        out.row["region"] = next(iter(named))
         out.inferred["region"] = f"{out.row['region']} (from the title)"
 
 
@@ -248,7 +253,7 @@ def _naming(out: Enriched, title: str) -> None:
     row = out.row
     if not title or not (_empty(row, "short_name") or _empty(row, "series")):
         return
-    naming = read_naming(title)
+    naming = _naming_of(title)
     for key in ("short_name", "series", "ordinal"):
         value = getattr(naming, key)
         if value is not None and _empty(row, key):
@@ -256,12 +261,20 @@ def _naming(out: Enriched, title: str) -> None:
             out.inferred[key] = f"{value} (from the title)"
 
 
+_naming_of = lru_cache(maxsize=65_536)(read_naming)
+
+
+@lru_cache(maxsize=65_536)
+def _roles_in(description: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((role, tuple(names)) for role, names in read_roles(description).items())
+
+
 def _roles(out: Enriched, description: str) -> None:
     if not description:
         return
-    for role, names in read_roles(description).items():
+    for role, names in _roles_in(description):
         if _empty(out.row, role):
-            out.row[role] = names
+            out.row[role] = list(names)
             out.inferred[role] = f"{'; '.join(names)} (from the description)"
 
 
@@ -307,14 +320,16 @@ def as_given(raw: Mapping[str, Any]) -> Enriched:
     return Enriched(row)
 
 
-def enrich_all(rows: list[dict[str, Any]]) -> list[Enriched]:
+def enrich_all(rows: list[dict[str, Any]], acronyms: set[str] | None = None) -> list[Enriched]:
     """Enrich the rows of one import, then let titles that name a body in full take the
     short series the same import uses for it ("meeting of the Open-ended Working Group" and
-    "OEWG-45": OEWG)."""
+    "OEWG-45": OEWG). An import read in batches passes the same `acronyms` set to each call:
+    it gathers the short series of every batch so far."""
     from storage.importers.enrich.names import names_body
 
     done = [enrich(r) for r in rows]
-    acronyms = {
+    acronyms = set() if acronyms is None else acronyms
+    acronyms |= {
         e.row["series"]
         for e in done
         if isinstance(e.row.get("series"), str) and re.fullmatch(r"[A-Z][A-Za-z]*", e.row["series"])
