@@ -199,12 +199,22 @@ def _city_index() -> dict[str, list[City]]:
     return index
 
 
+def is_own_name(written: str, canonical: str) -> bool:
+    """Is `written` the city's own name (accents aside, or said short: "New York" for New York
+    City) rather than another spelling the gazetteer lists for it ("Cancun" is also listed for
+    Changchun)? Imports and questions rank a city's own name before other cities' spellings."""
+    key, own = fold(written), fold(canonical)
+    return own == key or own.startswith(key) or key.startswith(own)
+
+
 def find_city(name: str, country: str | None = None) -> City | None:
-    """The most populous city of that name (in that country, when given)."""
+    """The most populous city whose own name that is, else the most populous one that name is
+    another spelling of ("Kiev" is Kyiv); in that country, when given."""
     cities = _city_index().get(fold(name), [])
     if country:
         cities = [c for c in cities if c.country == country]
-    return cities[0] if cities else None
+    own = [c for c in cities if is_own_name(name, c.name)]
+    return (own or cities)[0] if cities else None
 
 
 def city_timezone(name: str, country: str | None = None) -> str | None:

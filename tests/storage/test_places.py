@@ -39,3 +39,12 @@ def test_cities_ignore_accents_and_prefer_the_big_one() -> None:
     assert places.find_city("São Paulo") == sao
     assert places.city_timezone("Brno") == "Europe/Prague"
     assert places.find_city("Nowhere-on-Sea") is None
+
+
+def test_a_citys_own_name_wins_over_another_citys_spelling() -> None:
+    cancun = places.find_city("Cancun")
+    assert cancun is not None and (cancun.name, cancun.country) == ("Cancún", "MX")
+    kyiv = places.find_city("Kiev")
+    assert kyiv is not None and kyiv.country == "UA"
+    assert places.is_own_name("New York", "New York City")
+    assert not places.is_own_name("Cancun", "Changchun")

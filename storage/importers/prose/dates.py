@@ -26,6 +26,7 @@ known the mention is reported as a `BadDate`: the year 1 is never invented.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -95,13 +96,15 @@ _CONN = (
     r"\bau\b|\bet\b|\bal\b|\by\b)\s*"  # "du 5 au 10", "les 12 et 13", "del 5 al 10", "5 y 6"
 )
 _OF = r"(?:\s+(?:of|de))?\s+"  # "the 5th of October", "5 de febrero"
-_YEAR_SEP = r",?\s+(?:de\s+)?"  # "September 7, 2015", "febrero de 2024"
+_YEAR_SEP = r",?\s+(?:del?\s+)?"  # "September 7, 2015", "febrero de 2024", "junio del 2024"
+# the middle days of a list of days in one month: "3, 4 and 5 March", "les 3, 4 et 5 mars"
+_MIDDLE_DAYS = rf"(?P<mid>(?:,\s*[0-3]?\d(?!\d){_ORD})+),?"
 _CONN2 = _CONN.replace("conn", "conn2")
 
 _PATTERNS = {
     # 31 October [2011] to 4 November 2011 / 7 to 11 September 2015 / 3 and 4 February
     "dmy_range": (
-        rf"{_WEEKDAY}{_day('d1')}(?:{_OF}{_month('m1')})?(?:{_YEAR_SEP}{_year('y1')})?"
+        rf"{_WEEKDAY}{_day('d1')}(?:{_MIDDLE_DAYS}|(?:{_OF}{_month('m1')})?(?:{_YEAR_SEP}{_year('y1')})?)"
         rf"{_CONN}{_WEEKDAY}{_day('d2')}{_OF}{_month('m2')}(?:{_YEAR_SEP}{_year('y2')})?"
     ),
     # September 7-11, 2015 / October 31 – November 4, 2011
@@ -343,6 +346,10 @@ def _build(
         year_start = y1 or (year_end - 1 if m1 > m2 else year_end)
         start = _mk(year_start, m1, int(g["d1"]))
         end = _mk(year_end, m2, int(g["d2"]))
+        if "mid" in g:  # a list of days: one stretch when they follow each other, else each day
+            days = [int(g["d1"]), *map(int, re.findall(r"\d+", g["mid"])), int(g["d2"])]
+            if any(b != a + 1 for a, b in itertools.pairwise(days)):
+                return [mention(d, d, "day", given) for d in (_mk(year_end, m2, n) for n in days)]
         conn = (g.get("conn") or "").strip().lower()
         before = m.string[max(0, m.start() - 12) : m.start()].lower()  # not "between … and …"
         if conn in ("and", "&", "et", "y") and (end - start).days > 7 and "between" not in before:

@@ -154,8 +154,7 @@ def _city(name: str, country: str | None, *, small: bool = False) -> gazetteer.C
              if not provinces or c.country in provinces
              or c.population >= EXONYM_POPULATION]  # fmt: skip
     for c in found:
-        canonical = places.fold(c.name)
-        if canonical == key or canonical.startswith(key) or key.startswith(canonical):
+        if places.is_own_name(key, c.name):
             return c
     for c in found:  # another spelling: "Kiev" is Kyiv, "Genève" Geneva, "Cracow" Kraków
         if country is not None or c.population >= EXONYM_POPULATION:

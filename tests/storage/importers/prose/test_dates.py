@@ -101,3 +101,32 @@ def test_a_december_date_before_a_january_year_is_in_the_year_before() -> None:
 
 def test_french_seven_and_may_the_verb_are_not_months() -> None:
     assert find_dates("les sept Parties may 5 times decide") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("los días 3, 4 y 5 de marzo de 2025", [("2025-03-03", "2025-03-05")]),
+        ("les 3, 4 et 5 mars 2025", [("2025-03-03", "2025-03-05")]),
+        ("on 7, 8, 9 and 10 October 2025", [("2025-10-07", "2025-10-10")]),
+        ("del 3 al 6 de junio del 2025", [("2025-06-03", "2025-06-06")]),
+        ("del 3 al 6 de junio de 2025", [("2025-06-03", "2025-06-06")]),
+        ("du 3 au 6 juin 2025", [("2025-06-03", "2025-06-06")]),
+        ("les 12 et 13 septembre 2025", [("2025-09-12", "2025-09-13")]),
+        ("los días 12 y 13 de septiembre de 2025", [("2025-09-12", "2025-09-13")]),
+        (
+            "on 3, 10 and 17 March 2025",
+            [
+                ("2025-03-03", "2025-03-03"),
+                ("2025-03-10", "2025-03-10"),
+                ("2025-03-17", "2025-03-17"),
+            ],
+        ),
+    ],
+)
+def test_lists_of_days_and_spanish_french_ranges(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    found, bad = find_dates(normalise(text), default_year=2024)
+    assert bad == []
+    assert [(d.start.isoformat(), d.end.isoformat()) for d in found] == expected
