@@ -16,14 +16,8 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.web.app import create_app
 from tests.fakes import slack_payloads as p
-from tests.fakes.slack_api import FakeSlack, fake_slack
+from tests.fakes.slack_api import FakeSlack
 from tests.servers import serve_app
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with fake_slack() as server:
-        yield server
 
 
 @pytest.fixture
