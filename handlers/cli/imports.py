@@ -3,7 +3,6 @@ enriched, validated and written a batch at a time in one transaction, all rows o
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot import meetings
 from handlers.cli.common import cli_runtime, err, out, print_json
 from storage import db, repo
-from storage.importers import Reading, RowReport, open_file
+from storage.importers import Reading, RowReport, line_order, open_file
 from storage.importers.ahead import ReadAhead, can_read_ahead
 from storage.models import Meeting, MeetingData, meeting_json
 
@@ -55,7 +54,7 @@ def import_rows(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str 
         if reading.failed or clashes or dry_run:
             session.rollback()
     if reading.failed or clashes:
-        errors = sorted(reading.errors + clashes.errors(str(file), reading.lines), key=_line)
+        errors = sorted(reading.errors + clashes.errors(str(file), reading.lines), key=line_order)
         payload["errors"] = errors
         if as_json:
             print_json(payload)
@@ -106,11 +105,6 @@ class _Clashes:
             f"stored meeting {stored!r}, which line {lines.get(other, 0)} ({other!r}) changes too"
             for data, stored, other in self._found
         ]
-
-
-def _line(error: str) -> int:
-    found = re.search(r":(\d+): ", error)
-    return int(found.group(1)) if found else 0
 
 
 def _stored(session: Any, ids: list[str]) -> list[dict[str, Any]]:

@@ -193,7 +193,7 @@ class Reading:
     @property
     def errors(self) -> list[str]:
         found = [f"{self.name}:{line}: {message}" for line, message in self.found.errors]
-        return sorted(self._errors + found, key=_line_order)
+        return sorted(self._errors + found, key=line_order)
 
     def progress(self) -> float | None:
         return self.found.progress() if self.found.progress else None
@@ -253,7 +253,8 @@ class Reading:
         return valid
 
 
-def _line_order(error: str) -> int:
+def line_order(error: str) -> int:
+    """The line a `FILE:LINE: …` error names, to sort errors by (0 if none)."""
     m = re.search(r":(\d+): ", error)
     return int(m.group(1)) if m else 0
 
