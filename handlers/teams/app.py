@@ -3,7 +3,9 @@
 `TeamsBot` holds the SDK objects for a process: the connection manager (MSAL, from the SDK's
 `CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*` settings), a FastAPI `CloudAdapter` whose outgoing
 sends are rate-limited and retried (`bot.teams_delivery`), and an `AgentApplication` with its
-state in the database and its handlers from `handlers.teams`. `bot.teams_http` routes
+storage in the database and its handlers from `handlers.teams`. A turn does only what secbot
+needs of the SDK: it loads no conversation, user or sign-in state (`TempOnlyTurnState`,
+`WithoutSignIn`) and its Bot Connector clients share one connection pool. `bot.teams_http` routes
 `POST /api/messages` to `process`, which checks the JWT (that route only).
 """
 
