@@ -3,13 +3,16 @@
 `TeamsBot` holds the SDK objects for a process: the connection manager (MSAL, from the SDK's
 `CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*` settings), a FastAPI `CloudAdapter` whose outgoing
 sends are rate-limited and retried (`bot.teams_delivery`), and an `AgentApplication` with its
-state in the database and its handlers from `handlers.teams`. `bot.teams_http` routes
+storage in the database and its handlers from `handlers.teams`. A turn does only what secbot
+needs of the SDK: it loads no conversation, user or sign-in state (`TempOnlyTurnState`,
+`WithoutSignIn`) and its Bot Connector clients share one connection pool. `bot.teams_http` routes
 `POST /api/messages` to `process`, which checks the JWT (that route only).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from collections.abc import Mapping
@@ -23,18 +26,24 @@ from microsoft_agents.activity import (
     ActivityTypes,
     DeliveryModes,
     ResourceResponse,
+    RoleTypes,
     load_configuration_from_env,
 )
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
+    Authorization,
+    ClaimsIdentity,
     ConnectorClientBase,
     RestChannelServiceClientFactory,
     TurnContext,
     TurnState,
+    UserTokenClient,
 )
+from microsoft_agents.hosting.core.app.oauth.authorization import _AuthInterceptResult
 from microsoft_agents.hosting.core.app.proactive import ProactiveOptions
+from microsoft_agents.hosting.core.connector.client import connector_client, user_token_client
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.fastapi import (
     CloudAdapter,
@@ -46,10 +55,15 @@ from bot.assistant import AnswerFn, answer
 from bot.runtime import Runtime
 from bot.settings import Settings, secret
 from handlers.teams import boundary, handlers
-from handlers.teams.state import DatabaseStorage
+from handlers.teams.state import DatabaseStorage, TempOnlyTurnState
 from handlers.teams.throttle import ConversationLimiter, RetryPolicy, ThrottledSender
 
 log = logging.getLogger(__name__)
+
+# The SDK puts its version in the User-Agent of every client it makes, reading it from the
+# installed packages' metadata (a search of sys.path) each time; once per process is enough.
+_product_info = functools.cache(connector_client.get_product_info)
+connector_client.get_product_info = user_token_client.get_product_info = _product_info
 
 
 def anonymous_allowed(settings: Settings) -> bool:
@@ -129,7 +143,8 @@ class PooledClientFactory(RestChannelServiceClientFactory):
     The SDK makes a new aiohttp session (and so a new connection to the Bot Connector) for
     every turn and closes it at the turn's end. Here each turn still gets its own session (its
     own token header) but on a connector shared by all turns of the event loop, so replies
-    reuse open connections. `close` closes the pool.
+    reuse open connections. Agentic and Copilot Studio requests keep the SDK's own clients.
+    `close` closes the pool.
     """
 
     def __init__(self, connection_manager: MsalConnectionManager) -> None:
@@ -137,25 +152,55 @@ class PooledClientFactory(RestChannelServiceClientFactory):
         self._pool: aiohttp.TCPConnector | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _connector(self) -> aiohttp.TCPConnector:
+    def _session(self, base_url: str) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._pool is None or self._pool.closed or self._loop is not loop:
             self._pool, self._loop = aiohttp.TCPConnector(limit=100), loop
-        return self._pool
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+        return aiohttp.ClientSession(base_url=base_url, connector=self._pool, connector_owner=False)
 
     async def create_connector_client(
-        self, context: TurnContext | None, *args: Any, **kwargs: Any
+        self,
+        context: TurnContext | None,
+        claims_identity: ClaimsIdentity,
+        service_url: str,
+        audience: str,
+        scopes: list[str] | None = None,
+        use_anonymous: bool = False,
     ) -> ConnectorClientBase:
-        client = await super().create_connector_client(context, *args, **kwargs)
-        if type(client) is not TeamsConnectorClient:
-            return client
-        made = client.client  # the SDK's own session: nothing sent on it yet
-        session = aiohttp.ClientSession(
-            base_url=made._base_url, headers=made.headers, connector=self._connector(),
-            connector_owner=False,
+        activity = context.activity if context else None
+        recipient = activity.recipient if activity else None
+        if (
+            not service_url
+            or not audience
+            or (activity and activity.is_agentic_request())
+            or (recipient and recipient.role == RoleTypes.connector_user)
+        ):  # the SDK's own checks and clients
+            return await super().create_connector_client(
+                context, claims_identity, service_url, audience, scopes, use_anonymous
+            )
+        provider = (
+            self._ANONYMOUS_TOKEN_PROVIDER
+            if use_anonymous
+            else self._connection_manager.get_token_provider(claims_identity, service_url)
+        )  # as the SDK's factory gets the token
+        token = await provider.get_access_token(
+            audience, scopes or claims_identity.get_token_scope()
+        )
+        session = self._session(service_url)
+        return TeamsConnectorClient(endpoint=service_url, token=token, session=session)
+
+    async def create_user_token_client(
+        self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
+    ) -> UserTokenClient:
+        """Anonymous turns (local mode) get theirs on the pool too; the others the SDK's."""
+        if not use_anonymous:
+            return await super().create_user_token_client(context, claims_identity)
+        endpoint = self._token_service_endpoint
+        return UserTokenClient(
+            app_id=claims_identity.get_app_id(), endpoint=endpoint, token="",
+            session=self._session(endpoint),
         )  # fmt: skip
-        await made.close()
-        return TeamsConnectorClient(endpoint=client.base_uri, token="", session=session)
 
     async def close(self) -> None:
         if self._pool is not None and not self._pool.closed:
@@ -192,6 +237,18 @@ class ThrottledCloudAdapter(CloudAdapter):
         return responses
 
 
+class WithoutSignIn(Authorization):
+    """The SDK's Authorization for an app with no OAuth handlers (secbot asks no user to sign
+    in): no sign-in flow can be under way, so turns skip reading its state from storage."""
+
+    async def _on_turn_auth_intercept(
+        self, context: TurnContext, state: TurnState
+    ) -> _AuthInterceptResult:
+        if self._handler_settings or self._auto_sign_in:
+            return await super()._on_turn_auth_intercept(context, state)
+        return _AuthInterceptResult(should_skip_turn=False, should_replay=False)
+
+
 class TeamsBot:
     """The Agents SDK objects for one process (cheap to build; no network at start)."""
 
@@ -225,8 +282,9 @@ class TeamsBot:
                 bot_app_id=self.client_id or "",
                 start_typing_timer=False,  # answers come in milliseconds
                 proactive=ProactiveOptions(storage=self.storage),
+                turn_state_factory=TempOnlyTurnState,
             ),
-            connection_manager=self.connections,
+            authorization=WithoutSignIn(storage=self.storage, connection_manager=self.connections),
         )
         deps = handlers.TeamsDeps(runtime=runtime, answer=answer_fn)
         handlers.register(self.app, deps)

@@ -13,21 +13,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from microsoft_agents.activity import Activity, ActivityTypes, ConversationUpdateTypes
+from microsoft_agents.activity import Activity, ActivityTypes, Channels, ConversationUpdateTypes
 from microsoft_agents.hosting.core import (
     AgentApplication,
     CardFactory,
     MessageFactory,
+    RouteHandler,
     RouteRank,
     TurnContext,
     TurnState,
 )
 from microsoft_agents.hosting.core.app.proactive import Conversation
-from microsoft_agents.hosting.msteams import TeamsAgentExtension
+from microsoft_agents.hosting.msteams import TeamsAgentExtension, TeamsTurnContext
+from microsoft_agents.hosting.msteams._utils import _try_get_channel_data
 from sqlalchemy import Engine
 
 from bot.assistant import AnswerFn, answer
@@ -203,22 +205,28 @@ async def reply_privately(context: TurnContext, message: Activity) -> None:
 
 
 async def on_message(context: TurnContext, state: TurnState, deps: TeamsDeps) -> None:
+    """Answer, then remember the conversation (after the reply, so it does not wait for that
+    write; still when answering failed)."""
     activity = context.activity
     if conversation_kind(activity) != "personal" and not mentions_bot(activity):
         return  # in channels and group chats, only answer when @mentioned
-    await remember_conversation(context, deps)
     question = (activity.text or "").strip() or "help"
-    await reply_with_answer(context, deps, question)
+    try:
+        await reply_with_answer(context, deps, question)
+    finally:
+        await remember_conversation(context, deps)
 
 
 async def on_button(context: TurnContext, state: TurnState, data: Any, deps: TeamsDeps) -> None:
     """An Action.Submit: its data becomes the chat command it stands for."""
-    await remember_conversation(context, deps)
-    command = command_for(data) if isinstance(data, Mapping) else None
-    if command is None:
-        await context.send_activity(card_message(text_card(STALE_BUTTON), STALE_BUTTON))
-        return
-    await reply_with_answer(context, deps, command)
+    try:
+        command = command_for(data) if isinstance(data, Mapping) else None
+        if command is None:
+            await context.send_activity(card_message(text_card(STALE_BUTTON), STALE_BUTTON))
+            return
+        await reply_with_answer(context, deps, command)
+    finally:
+        await remember_conversation(context, deps)
 
 
 async def on_members_added(context: TurnContext, state: TurnState, deps: TeamsDeps) -> None:
@@ -255,9 +263,45 @@ def _bind(func: Callable[..., Any], deps: TeamsDeps) -> Callable[..., Any]:
     return handler
 
 
+class TeamsContext(TeamsTurnContext):
+    """The msteams extension's turn context without the Teams API client it builds for every
+    turn (an httpx client with its own connection pool: milliseconds to make and close).
+    Nothing here calls it: our calls to Teams (1:1 chats, rosters) use the turn's Bot
+    Connector client, so `context.api_client` raises here."""
+
+    def __init__(self, context: TurnContext, app: AgentApplication[Any]) -> None:
+        super(TeamsTurnContext, self).__init__(context)  # the wrapper, not the client
+        self._app = app
+        self._set_teams_activity()
+
+
+class TeamsRoutes(TeamsAgentExtension[TurnState]):
+    """The msteams extension, its handlers getting a `TeamsContext` (no Teams API client)."""
+
+    def _configure_app(self) -> None:
+        async def on_before_turn(context: TurnContext, state: TurnState) -> bool:
+            if context.activity.channel_id == Channels.ms_teams:
+                # as the extension does: Teams' channel data parsed once, for its routes
+                context.activity.channel_data = _try_get_channel_data(context.activity)
+            return True
+
+        self._app.before_turn(on_before_turn)
+
+    def _wrap_decorator(
+        self, decorator: Callable[[RouteHandler[TurnState]], RouteHandler[TurnState]]
+    ) -> Callable[..., RouteHandler[TurnState]]:
+        def wrap(func: Callable[..., Awaitable[None]]) -> RouteHandler[TurnState]:
+            async def handler(context: TurnContext, state: TurnState) -> None:
+                await func(TeamsContext(context, self._app), state)
+
+            return decorator(handler)
+
+        return wrap
+
+
 def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> TeamsAgentExtension[TurnState]:
     """Attach the handlers to `app`; Teams routes go through the msteams extension."""
-    teams = TeamsAgentExtension[TurnState](app)
+    teams = TeamsRoutes(app)
     app.adaptive_card.action_submit(BUTTON_VERBS)(_bind(on_button, deps))
     teams.conversation_update(ConversationUpdateTypes.MEMBERS_ADDED)(_bind(on_members_added, deps))
     teams.activity(ActivityTypes.message, rank=RouteRank.LAST)(_bind(on_message, deps))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from microsoft_agents.hosting.core import TurnContext, TurnState
 from microsoft_agents.hosting.core.storage import Storage, StoreItem
 from sqlalchemy import Engine, delete
 from sqlmodel import col, select
@@ -70,3 +71,14 @@ class DatabaseStorage(Storage):
                 session.execute(delete(AgentState).where(col(AgentState.key).in_(keys)))
 
         await asyncio.to_thread(remove)
+
+
+class TempOnlyTurnState(TurnState):
+    """A turn state with only the SDK's per-turn temp scope: no conversation or user state.
+
+    The SDK's default loads both from storage before every turn (two reads), and our handlers
+    use neither (what secbot remembers of a conversation is in `bot.memory`); asking for
+    `state.conversation` or `state.user` here raises rather than silently starting empty."""
+
+    async def load(self, context: TurnContext, storage: Storage) -> TurnState:
+        return self  # the temp scope is made in __init__ and has nothing to load
