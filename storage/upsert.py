@@ -66,7 +66,10 @@ def insert_many(connection: Any, table: Any, rows: Sequence[dict[str, Any]]) -> 
         f"({', '.join(preparer.format_column(c) for c in columns)}) "
         f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    pairs = list(zip(names, processors, strict=True))
-    values = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
+    by_column = []  # converted a column at a time: one loop per column, not per value
+    for name, process in zip(names, processors, strict=True):
+        given = [row[name] for row in rows]
+        by_column.append([process(v) for v in given] if process else given)
+    values = list(zip(*by_column, strict=True))
     for i in range(0, len(values), 1000):
         connection.exec_driver_sql(sql, values[i : i + 1000])
