@@ -130,19 +130,22 @@ def _existing(session: Session, data: MeetingData) -> Meeting | None:
 def stored_ids(session: Session, *, items: Sequence[MeetingData]) -> list[str | None]:
     """Per item, the id of the stored meeting an upsert would change (matched by id, then
     UID, as `upsert_meeting` does), or None; a few queries for any number of items."""
-    ids, uids = {d.id for d in items}, {d.uid for d in items}
     by_id: set[str] = set()
     by_uid: dict[str, str] = {}
-    for chunk in _chunks(sorted(i for i in ids if i)):
-        by_id.update(session.exec(select(Meeting.id).where(col(Meeting.id).in_(chunk))))
-    for chunk in _chunks(sorted(u for u in uids if u)):
-        rows = session.exec(select(Meeting.uid, Meeting.id).where(col(Meeting.uid).in_(chunk)))
-        by_uid.update((uid, meeting_id) for uid, meeting_id in rows)
+    for meeting_id, uid in _matching(session, items, Meeting.id, Meeting.uid):
+        by_id.add(meeting_id)
+        by_uid[uid] = meeting_id
     return [d.id if d.id in by_id else by_uid.get(d.uid or "") for d in items]
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    return (values[i : i + size] for i in range(0, len(values), size))
+def _matching(session: Session, items: Sequence[MeetingData], *columns: Any) -> Iterable[Any]:
+    """`columns` of the stored meetings whose id or UID is one of `items`' (500 at a time)."""
+    for i in range(0, len(items), 500):
+        chunk = items[i : i + 500]
+        ids = [d.id for d in chunk if d.id]
+        uids = [d.uid for d in chunk if d.uid]
+        where = or_(col(Meeting.id).in_(ids), col(Meeting.uid).in_(uids))
+        yield from session.exec(select(*columns).where(where))
 
 
 def upsert_meeting(session: Session, *, data: MeetingData, now: datetime) -> tuple[Meeting, str]:
@@ -202,11 +205,8 @@ def upsert_batch(
     by_id: dict[str, Meeting] = {}
     by_uid: dict[str, Meeting] = {}
     had = {id(o) for o in session.identity_map.values()}
-    for column, values in ((col(Meeting.id), [d.id for d in items]),
-                           (col(Meeting.uid), [d.uid for d in items])):  # fmt: skip
-        for i in range(0, len(values), 500):
-            for m in session.exec(select(Meeting).where(column.in_(values[i : i + 500]))):
-                by_id[m.id], by_uid[m.uid] = m, m
+    for m in _matching(session, items, Meeting):
+        by_id[m.id], by_uid[m.uid] = m, m
     fresh: list[dict[str, Any]] = []
     for data in items:
         assert data.id is not None and data.uid is not None
