@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from bot import reminders
 from bot.reminders import changes
 from storage import merge, repo, sources
+from storage.bulk import DeferredIndexes
 from storage.models import (
     DeadlineData,
     Delivery,
@@ -131,10 +132,15 @@ def import_batches(
 ) -> repo.UpsertResult:
     """`import_meetings` for a file read batch by batch (storage.importers.Reading): each
     batch is written in a few statements, and once all are, the changed meetings that anyone
-    is owed something about are replanned."""
+    is owed something about are replanned. If it fails, the caller rolls back."""
     result = repo.UpsertResult()
+    held = repo.count_meetings(session)
+    deferred = DeferredIndexes(session)  # a large import builds its indexes at the end
     for batch in batches:
         repo.upsert_batch(session, items=batch, now=now, result=result)
+        if deferred.worth_it(written=len(result.new) + len(result.updated), held=held):
+            deferred.drop()
+    deferred.restore()
     reminders.replan_meetings(session, meeting_ids=_owing(session, result), now=now)
     return result
 

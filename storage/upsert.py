@@ -66,7 +66,27 @@ def insert_many(connection: Any, table: Any, rows: Sequence[dict[str, Any]]) -> 
         f"({', '.join(preparer.format_column(c) for c in columns)}) "
         f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    pairs = list(zip(names, processors, strict=True))
-    values = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
+    by_column = []  # converted a column at a time: one loop per column, not per value
+    for name, process in zip(names, processors, strict=True):
+        given = [row[name] for row in rows]
+        by_column.append(_converted(given, process) if process else given)
+    values = list(zip(*by_column, strict=True))
     for i in range(0, len(values), 1000):
         connection.exec_driver_sql(sql, values[i : i + 1000])
+
+
+def _converted(values: list[Any], process: Any) -> list[Any]:
+    """`process` on each value, once per distinct value: an import's timestamps, dates and
+    (mostly empty) lists repeat from row to row, and converting one costs microseconds."""
+    memo: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            out.append(memo[key])
+        except KeyError:
+            memo[key] = done = process(value)
+            out.append(done)
+        except TypeError:  # not hashable (a list of mappings): converted as it is
+            out.append(process(value))
+    return out

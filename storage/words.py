@@ -56,10 +56,16 @@ def meeting_words(meeting: Mapping[str, Any] | Any) -> set[tuple[str, str]]:
 
 def word_rows(meetings: Iterable[Mapping[str, Any] | Any]) -> list[dict[str, str]]:
     """`meeting_word` rows for meetings (mappings or `Meeting`s with an `id`)."""
-    rows: list[dict[str, str]] = []
+    names = ("meeting_id", "field", "word")
+    return [dict(zip(names, row, strict=True)) for row in word_tuples(meetings)]
+
+
+def word_tuples(meetings: Iterable[Mapping[str, Any] | Any]) -> list[tuple[str, str, str]]:
+    """`word_rows` as (meeting_id, field, word) tuples, what a driver's executemany takes."""
+    rows: list[tuple[str, str, str]] = []
     for m in meetings:
         meeting_id = m["id"] if isinstance(m, Mapping) else m.id
-        rows.extend({"meeting_id": meeting_id, "field": f, "word": w} for f, w in meeting_words(m))
+        rows.extend((meeting_id, f, w) for f, w in meeting_words(m))
     return rows
 
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot import meetings
 from handlers.cli.common import cli_runtime, err, out, print_json
 from storage import db, repo
+from storage.bulk import fewer_collections
 from storage.importers import Reading, RowReport, line_order, open_file
 from storage.importers.ahead import ReadAhead, can_read_ahead
 from storage.models import Meeting, MeetingData, meeting_json
@@ -33,7 +34,11 @@ def import_rows(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str 
     order: list[str] = []  # the file's ids, for --json
     clashes = _Clashes()
     rt = cli_runtime(now)
-    with db.session_scope(rt.engine) as session, _Bar(show=not as_json) as bar:
+    with (
+        db.session_scope(rt.engine) as session,
+        _Bar(show=not as_json) as bar,
+        fewer_collections(),
+    ):
 
         def clean() -> Iterator[list[MeetingData]]:
             """The batches until a row is bad; after that, rows are only checked."""

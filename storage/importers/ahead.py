@@ -17,7 +17,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
-from storage.importers import BATCH, RowReport, open_file
+from storage.bulk import fewer_collections
+from storage.importers import BATCH, Reading, RowReport, open_file
 from storage.models import MeetingData
 
 AHEAD_FROM_BYTES = 2_000_000  # smaller files are read in the importing process
@@ -77,16 +78,20 @@ class ReadAhead:
 
 def _read(path: Path, fmt: str, reports: Literal["all", "unresolved"], send: Connection) -> None:
     try:
-        reading = open_file(path, fmt=fmt, reports=reports)
-        for batch in reading.batches():
-            failed = reading.failed
-            send.send(("batch", [] if failed else batch, reading.count, failed,
-                       reading.progress() or 0.0))  # fmt: skip
-        send.send(("done", reading.errors, reading.reports, reading.warnings, reading.count,
-                   reading.lines))  # fmt: skip
+        with fewer_collections():
+            _send_batches(open_file(path, fmt=fmt, reports=reports), send)
     except BrokenPipeError:
         pass  # the importer stopped listening
     except BaseException:
         send.send(("crashed", traceback.format_exc()))
     finally:
         send.close()
+
+
+def _send_batches(reading: Reading, send: Connection) -> None:
+    for batch in reading.batches():
+        failed = reading.failed
+        send.send(("batch", [] if failed else batch, reading.count, failed,
+                   reading.progress() or 0.0))  # fmt: skip
+    send.send(("done", reading.errors, reading.reports, reading.warnings, reading.count,
+               reading.lines))  # fmt: skip

@@ -98,12 +98,13 @@ def stream_sheet(header: Sequence[Any], records: Iterable[tuple[int, Sequence[An
     def rows() -> Iterator[Row]:
         for line, cells in records:
             values = list(cells)
-            if len(values) > len(fields) and any(_cell(v) for v in values[len(fields) :]):
+            texts = [_cell(v) for v in values]
+            if len(values) > len(fields) and any(texts[len(fields) :]):
                 raise ImportFormatError(line, "more cells than columns")
-            if not any(_cell(v) for v in values):
+            if not any(texts):
                 continue
             try:
-                yield line, _row(fields, names, values)
+                yield line, _row(fields, names, values, texts)
             except DateError as e:
                 sheet.errors.append((line, str(e)))
 
@@ -118,10 +119,12 @@ def _cell(value: Any) -> str:
     return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
 
 
-def _row(fields: list[str | None], names: list[str], values: list[Any]) -> dict[str, Any]:
+def _row(
+    fields: list[str | None], names: list[str], values: list[Any], texts: list[str]
+) -> dict[str, Any]:
+    """A record's fields: `values` as the sheet holds them, `texts` as `_cell` reads them."""
     raw: dict[str, Any] = {}
-    for key, name, value in zip(fields, names, values, strict=False):
-        text = _cell(value)
+    for key, name, value, text in zip(fields, names, values, texts, strict=False):
         if key is None:
             continue
         if key in ("source_document", "source_paragraph"):

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import (
     JSON,
     Column,
@@ -89,7 +92,9 @@ def _storable(value: Any) -> Any:
     """A text value tidied (`tidy`) and refused when no database can keep it (NUL, lone
     surrogates); lists item by item; anything else as given."""
     if isinstance(value, str):
-        problem = unstorable(value)
+        problem = ("\x00" in value and unstorable(value)) or (
+            not value.isascii() and unstorable(value)
+        )  # a lone surrogate is never ASCII
         if problem:
             raise ValueError(problem)
         return tidy(value)
@@ -101,11 +106,44 @@ def _storable(value: Any) -> Any:
 def _fits(table: Any, column: str, value: Any) -> Any:
     """Refuse text longer than `table`'s `column` holds: the limits are the table's own
     (SQLite would keep more, PostgreSQL refuses it)."""
-    found = table.__table__.c.get(column)
-    most = getattr(found.type, "length", None) if found is not None else None
+    most = _limits(table).get(column)
     if isinstance(value, str) and most is not None and len(value) > most:
         raise ValueError(f"{len(value)} characters long; at most {most} fit")
     return value
+
+
+@cache
+def _limits(table: Any) -> dict[str, int]:
+    """Column name → the most characters it holds, for `table`'s length-limited columns."""
+    found = ((c.name, getattr(c.type, "length", None)) for c in table.__table__.c)
+    return {name: most for name, most in found if isinstance(most, int)}
+
+
+def _storable_values(model: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`_storable` on every value of a mapping, refusing each field on its own (as a field
+    validator would, in one pass: a validator per field costs more than the check)."""
+    problems = []
+    for key, value in data.items():
+        try:
+            data[key] = _storable(value)
+        except ValueError as e:
+            problems.append((key, value, str(e)))
+    if problems:
+        raise _refused(model, problems)
+    return data
+
+
+def _refused(model: str, problems: list[tuple[str, Any, str]]) -> ValidationError:
+    """A validation error naming each (field, value, what is wrong)."""
+    errors = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{reason}", {"reason": reason}),
+            loc=(field,),
+            input=value,
+        )
+        for field, value, reason in problems
+    ]
+    return ValidationError.from_exception_data(model, errors)
 
 
 class Source(BaseModel):
@@ -171,7 +209,7 @@ class MeetingData(BaseModel):
         """Turn `YYYY-MM` into the month's first/last day and remember the precision."""
         if not isinstance(data, dict):
             return data
-        data = dict(data)
+        data = _storable_values(cls.__name__, dict(data))
         for key in ("start", "end"):
             value = data.get(key)
             if isinstance(value, str):
@@ -193,11 +231,6 @@ class MeetingData(BaseModel):
             if isinstance(data.get(key), str) and not data[key].strip():
                 data[key] = None
         return data
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _text(cls, v: Any) -> Any:
-        return _storable(v)
 
     @field_validator("id")
     @classmethod
@@ -233,14 +266,9 @@ class MeetingData(BaseModel):
             raise ValueError(f"unknown time zone {v!r}")
         return v
 
-    @field_validator("*")
-    @classmethod
-    def _column(cls, v: Any, info: ValidationInfo) -> Any:
-        """Last of the field checks: what the value became must fit its column."""
-        return _fits(Meeting, str(info.field_name), v)
-
     @model_validator(mode="after")
     def _consistent(self) -> MeetingData:
+        self._fit_columns()
         if self.start is None and self.end is not None:
             raise ValueError("end given without start")
         if self.start is not None and self.end is None:
@@ -272,6 +300,17 @@ class MeetingData(BaseModel):
             self.uid = f"{self.id}@secbot"
         return self
 
+    def _fit_columns(self) -> None:
+        """What each text field became must fit its column (checked once all are read)."""
+        problems = []
+        for name, most in _limits(Meeting).items():
+            value = self.__dict__.get(name)
+            if isinstance(value, str) and len(value) > most:
+                reason = f"{len(value)} characters long; at most {most} fit"
+                problems.append((name, value, reason))
+        if problems:
+            raise _refused(type(self).__name__, problems)
+
 
 def default_id(data: MeetingData) -> str:
     year = str(data.start.year) if data.start else ""
@@ -286,7 +325,8 @@ class Meeting(SQLModel, table=True):
         Index("ix_meeting_dates", "start_date", "end_date"),
         Index("ix_meeting_end", "end_date"),
         # question answering: one equality filter, then a date range in date order (the end
-        # date too, so "how many" counts read the index alone)
+        # date too, so "how many" counts read the index alone); they serve a lookup by the
+        # first column alone as well, so those columns have no index of their own
         Index("ix_meeting_kind_start", "kind", "start_date", "end_date"),
         Index("ix_meeting_city_start", "city", "start_date", "end_date"),
         Index("ix_meeting_country_start", "country", "start_date", "end_date"),
@@ -299,8 +339,8 @@ class Meeting(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=100)
     title: str = SQLField(max_length=300)
     short_name: str | None = SQLField(default=None, max_length=50, index=True)
-    kind: str = SQLField(max_length=40, index=True)
-    series: str | None = SQLField(default=None, max_length=200, index=True)
+    kind: str = SQLField(max_length=40)
+    series: str | None = SQLField(default=None, max_length=200)
     ordinal: int | None = None
     status: str = SQLField(max_length=20)
     start_date: date | None = None
@@ -309,9 +349,9 @@ class Meeting(SQLModel, table=True):
     start_time: time | None = None
     end_time: time | None = None
     timezone: str | None = SQLField(default=None, max_length=64)
-    city: str | None = SQLField(default=None, max_length=120, index=True)
-    country: str | None = SQLField(default=None, max_length=2, index=True)
-    region: str | None = SQLField(default=None, max_length=60, index=True)
+    city: str | None = SQLField(default=None, max_length=120)
+    country: str | None = SQLField(default=None, max_length=2)
+    region: str | None = SQLField(default=None, max_length=60)
     venue: str | None = SQLField(default=None, max_length=200)
     online: bool = False
     hosts: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -44,13 +44,13 @@ def write_words(
     processing, the ~8 words of each meeting cost more than the meeting's own row."""
     from sqlalchemy import delete
 
-    from storage.words import word_rows
+    from storage.words import word_tuples
 
     table = MeetingWord.__table__  # type: ignore[attr-defined]
     ids = [*(m["id"] if isinstance(m, dict) else m.id for m in meetings), *deleted]
     for i in range(0, 0 if fresh else len(ids), 500):
         connection.execute(delete(table).where(table.c.meeting_id.in_(ids[i : i + 500])))
-    rows = [(r["meeting_id"], r["field"], r["word"]) for r in word_rows(meetings)]
+    rows = word_tuples(meetings)
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO meeting_word (meeting_id, field, word) VALUES ({mark}, {mark}, {mark})"
     for i in range(0, len(rows), 5000):

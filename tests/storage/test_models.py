@@ -106,3 +106,12 @@ def test_deadlines_fit_their_column_too() -> None:
     for bad in ("x" * (most + 1), "x\x00"):
         with pytest.raises(ValidationError):
             DeadlineData.model_validate({**base, "title": bad})
+
+
+def test_every_refused_field_is_named_on_its_own() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        MeetingData.model_validate({"title": "Nul\x00", "venue": "Hall \x00", "city": "C" * 999})
+    assert {e["loc"] for e in excinfo.value.errors()} == {("title",), ("venue",)}
+    with pytest.raises(ValidationError) as excinfo:
+        MeetingData.model_validate({"title": "T" * 999, "city": "C" * 999})
+    assert {e["loc"] for e in excinfo.value.errors()} == {("title",), ("city",)}
