@@ -154,7 +154,7 @@ def _matching(session: Session, items: Sequence[MeetingData]) -> list[tuple[str,
             f"SELECT id, uid FROM meeting WHERE id IN ({', '.join([mark] * len(ids))}) "
             f"OR uid IN ({', '.join([mark] * len(uids))})"
         )
-        found.extend(connection.exec_driver_sql(sql, (*ids, *uids)).tuples())
+        found.extend((row[0], row[1]) for row in connection.exec_driver_sql(sql, (*ids, *uids)))
     return found
 
 
