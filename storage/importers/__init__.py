@@ -293,19 +293,16 @@ def open_file(
     fmt = detect_format(path, fmt)
     name = str(path)
     try:
-        if fmt in ("csv", "jsonl", "yaml"):
+        if fmt == "json" and _is_indico(path):
+            fmt = "indico"
+        if fmt in ("csv", "json", "jsonl", "yaml"):
             return _stream(path, fmt, name, reports)
         if fmt == "xlsx":
             from storage.importers.xlsx import read_workbook
 
             found = read_workbook(path.read_bytes())
         else:
-            text = path.read_text(encoding="utf-8-sig")
-            if fmt == "json":
-                from storage.importers.indico import looks_like_indico
-
-                fmt = "indico" if looks_like_indico(text) else fmt
-            read = _reader(fmt)(text)
+            read = _reader(fmt)(path.read_text(encoding="utf-8-sig"))
             found = read if isinstance(read, Found) else Found(rows=list(read))
     except ImportFormatError as e:
         return _failed(name, e.line, str(e))
@@ -315,13 +312,15 @@ def open_file(
 
 
 def _stream(path: Path, fmt: str, name: str, reports: Literal["all", "unresolved"]) -> Reading:
-    """CSV, JSON lines and YAML, read from the open file as their rows are iterated."""
+    """CSV, JSON, JSON lines and YAML, read from the open file as their rows are iterated."""
     from storage.importers import csv, structured
 
     f = path.open(encoding="utf-8-sig", newline="" if fmt == "csv" else None)
     try:
         if fmt == "csv":
             found = csv.stream_rows(f)
+        elif fmt == "json":
+            found = structured.stream_json(f)
         elif fmt == "jsonl":
             found = structured.stream_json_lines(f)
         else:
@@ -333,6 +332,18 @@ def _stream(path: Path, fmt: str, name: str, reports: Literal["all", "unresolved
     raw = f.buffer.raw  # type: ignore[attr-defined]
     found.progress = lambda: min(raw.tell() / size, 1.0) if not raw.closed else 1.0
     return Reading(found, name=name, reports=reports, closing=f)
+
+
+def _is_indico(path: Path) -> bool:
+    """Whether a JSON file is an Indico export, told from its ends (not read whole)."""
+    from storage.importers.indico import looks_like_indico
+
+    with path.open("rb") as f:
+        head = f.read(800)
+        f.seek(max(path.stat().st_size - 800, 0))
+        tail = f.read()
+    ends = head.decode("utf-8-sig", "ignore")[:200] + tail.decode("utf-8", "ignore")[-200:]
+    return looks_like_indico(ends)
 
 
 def _failed(name: str, line: int, message: str) -> Reading:
