@@ -47,7 +47,7 @@ def import_rows(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str 
                 if reading.failed:
                     continue
                 stored = repo.stored_ids(session, items=batch)  # matched by id, then UID
-                if clashes.found(stored, batch):
+                if clashes.found(stored, batch, reading.lines):
                     continue
                 if as_json:
                     order.extend(s or d.id or "" for d, s in zip(batch, stored, strict=True))
@@ -59,7 +59,7 @@ def import_rows(file: Path, *, fmt: str, dry_run: bool, as_json: bool, now: str 
         if reading.failed or clashes or dry_run:
             session.rollback()
     if reading.failed or clashes:
-        errors = sorted(reading.errors + clashes.errors(str(file), reading.lines), key=line_order)
+        errors = sorted(reading.errors + clashes.errors(str(file)), key=line_order)
         payload["errors"] = errors
         if as_json:
             print_json(payload)
@@ -88,27 +88,30 @@ class _Clashes:
     its UID): neither may silently overwrite the other."""
 
     def __init__(self) -> None:
-        self._first: dict[str, str] = {}  # stored meeting id -> the file's id that changes it
-        self._found: list[tuple[MeetingData, str, str]] = []  # (row, stored id, other file id)
+        self._first: dict[str, tuple[str, int]] = {}  # stored id -> (file's id, line) changing it
+        self._found: list[tuple[MeetingData, int, str, tuple[str, int]]] = []  # row, line, …
 
     def __bool__(self) -> bool:
         return bool(self._found)
 
-    def found(self, stored_ids: list[str | None], batch: list[MeetingData]) -> bool:
-        for data, stored in zip(batch, stored_ids, strict=True):
+    def found(
+        self, stored_ids: list[str | None], batch: list[MeetingData], lines: list[int]
+    ) -> bool:
+        """Note the batch's rows that match stored meetings (`lines`: each row's line)."""
+        for data, stored, line in zip(batch, stored_ids, lines, strict=True):
             if stored is None:
                 continue
             if stored in self._first:
-                self._found.append((data, stored, self._first[stored]))
+                self._found.append((data, line, stored, self._first[stored]))
             else:
-                self._first[stored] = data.id or ""
+                self._first[stored] = (data.id or "", line)
         return bool(self._found)
 
-    def errors(self, name: str, lines: dict[str, int]) -> list[str]:
+    def errors(self, name: str) -> list[str]:
         return [
-            f"{name}:{lines.get(data.id or '', 0)}: id {data.id!r} with UID {data.uid!r} is "
-            f"stored meeting {stored!r}, which line {lines.get(other, 0)} ({other!r}) changes too"
-            for data, stored, other in self._found
+            f"{name}:{line}: id {data.id!r} with UID {data.uid!r} is stored meeting "
+            f"{stored!r}, which line {other_line} ({other!r}) changes too"
+            for data, line, stored, (other, other_line) in self._found
         ]
 
 

@@ -28,6 +28,11 @@ _EXTENSIONS = {
 }  # fmt: skip
 
 Row = tuple[int, dict[str, Any]]
+DEFAULT_UID_SUFFIX = "@secbot"  # a meeting given no UID gets `{id}@secbot` (MeetingData)
+
+
+def default_uid(id: str) -> str:
+    return id + DEFAULT_UID_SUFFIX
 
 
 class ImportFormatError(ValueError):
@@ -172,19 +177,16 @@ class Reading:
         self.reports: list[RowReport] = []
         self.count = 0  # valid meetings so far
         self._errors: list[str] = []
+        self.lines: list[int] = []  # the line of each meeting in the last batch
         self._seen: dict[str, int] = {}  # id -> the line it was read on
-        self._uids: dict[str, tuple[int, str]] = {}  # UID -> (line, id) where first read
+        self._uids: dict[str, tuple[int, str]] = {}  # explicit UID -> (line, id)
+        self._explicit: set[str] = set()  # ids given a UID other than their default
         self._acronyms: set[str] = set()
         self._closing = closing
 
     @property
     def warnings(self) -> list[str]:
         return self.found.warnings
-
-    @property
-    def lines(self) -> dict[str, int]:
-        """The line each valid meeting's id was read on."""
-        return self._seen
 
     @property
     def failed(self) -> bool:
@@ -222,6 +224,7 @@ class Reading:
         kept = [raw for _, raw in rows]
         done = enrich_all(kept, self._acronyms) if self.enrich else [as_given(r) for r in kept]
         valid: list[MeetingData] = []
+        self.lines = lines = []
         for (line, _), enriched in zip(rows, done, strict=True):
             try:
                 data = MeetingData.model_validate(enriched.row)
@@ -236,21 +239,35 @@ class Reading:
                 )
                 continue
             assert data.uid is not None
-            if data.uid in self._uids:
-                first, other = self._uids[data.uid]
+            if clash := self._uid_clash(data.id, data.uid):
+                first, other = clash
                 self._errors.append(
                     f"{self.name}:{line}: UID {data.uid!r} is also on line {first}, under id "
                     f"{other!r}: one meeting, one UID"
                 )
                 continue
             self._seen[data.id] = line
-            self._uids[data.uid] = (line, data.id)
+            if data.uid != default_uid(data.id):
+                self._uids[data.uid] = (line, data.id)
+                self._explicit.add(data.id)
             valid.append(data)
+            lines.append(line)
             if self.keep == "all" or enriched.unresolved:
                 report = RowReport(line, data.id, enriched.inferred, enriched.unresolved)
                 self.reports.append(report)
         self.count += len(valid)
         return valid
+
+    def _uid_clash(self, id: str, uid: str) -> tuple[int, str] | None:
+        """(line, id) of an earlier meeting with this UID. Only UIDs other than the default
+        `{id}@secbot` are kept (a long import holds no second string per row); a default UID
+        is found from the id it was made of."""
+        if uid in self._uids:
+            return self._uids[uid]
+        other = uid.removesuffix(DEFAULT_UID_SUFFIX)
+        if other != uid and other in self._seen and other not in self._explicit:
+            return self._seen[other], other
+        return None
 
 
 def line_order(error: str) -> int:
@@ -276,19 +293,16 @@ def open_file(
     fmt = detect_format(path, fmt)
     name = str(path)
     try:
-        if fmt in ("csv", "jsonl", "yaml"):
+        if fmt == "json" and _is_indico(path):
+            fmt = "indico"
+        if fmt in ("csv", "json", "jsonl", "yaml"):
             return _stream(path, fmt, name, reports)
         if fmt == "xlsx":
             from storage.importers.xlsx import read_workbook
 
             found = read_workbook(path.read_bytes())
         else:
-            text = path.read_text(encoding="utf-8-sig")
-            if fmt == "json":
-                from storage.importers.indico import looks_like_indico
-
-                fmt = "indico" if looks_like_indico(text) else fmt
-            read = _reader(fmt)(text)
+            read = _reader(fmt)(path.read_text(encoding="utf-8-sig"))
             found = read if isinstance(read, Found) else Found(rows=list(read))
     except ImportFormatError as e:
         return _failed(name, e.line, str(e))
@@ -298,13 +312,15 @@ def open_file(
 
 
 def _stream(path: Path, fmt: str, name: str, reports: Literal["all", "unresolved"]) -> Reading:
-    """CSV, JSON lines and YAML, read from the open file as their rows are iterated."""
+    """CSV, JSON, JSON lines and YAML, read from the open file as their rows are iterated."""
     from storage.importers import csv, structured
 
     f = path.open(encoding="utf-8-sig", newline="" if fmt == "csv" else None)
     try:
         if fmt == "csv":
             found = csv.stream_rows(f)
+        elif fmt == "json":
+            found = structured.stream_json(f)
         elif fmt == "jsonl":
             found = structured.stream_json_lines(f)
         else:
@@ -316,6 +332,18 @@ def _stream(path: Path, fmt: str, name: str, reports: Literal["all", "unresolved
     raw = f.buffer.raw  # type: ignore[attr-defined]
     found.progress = lambda: min(raw.tell() / size, 1.0) if not raw.closed else 1.0
     return Reading(found, name=name, reports=reports, closing=f)
+
+
+def _is_indico(path: Path) -> bool:
+    """Whether a JSON file is an Indico export, told from its ends (not read whole)."""
+    from storage.importers.indico import looks_like_indico
+
+    with path.open("rb") as f:
+        head = f.read(800)
+        f.seek(max(path.stat().st_size - 800, 0))
+        tail = f.read()
+    ends = head.decode("utf-8-sig", "ignore")[:200] + tail.decode("utf-8", "ignore")[-200:]
+    return looks_like_indico(ends)
 
 
 def _failed(name: str, line: int, message: str) -> Reading:

@@ -46,7 +46,7 @@ class ReadAhead:
         self.reports: list[RowReport] = []
         self.warnings: list[str] = []
         self.count = 0
-        self.lines: dict[str, int] = {}  # known once the reader is done
+        self.lines: list[int] = []  # the line of each meeting in the last batch
         self.failed = False
         self._progress = 0.0
 
@@ -61,10 +61,10 @@ class ReadAhead:
                 except EOFError:
                     raise RuntimeError("the import's reader stopped without a word") from None
                 if message[0] == "batch":
-                    _, batch, self.count, self.failed, self._progress = message
+                    _, batch, self.lines, self.count, self.failed, self._progress = message
                     yield batch
                 elif message[0] == "done":
-                    _, self.errors, self.reports, self.warnings, self.count, self.lines = message
+                    _, self.errors, self.reports, self.warnings, self.count = message
                     self.failed = bool(self.errors)
                     return
                 else:
@@ -91,7 +91,6 @@ def _read(path: Path, fmt: str, reports: Literal["all", "unresolved"], send: Con
 def _send_batches(reading: Reading, send: Connection) -> None:
     for batch in reading.batches():
         failed = reading.failed
-        send.send(("batch", [] if failed else batch, reading.count, failed,
-                   reading.progress() or 0.0))  # fmt: skip
-    send.send(("done", reading.errors, reading.reports, reading.warnings, reading.count,
-               reading.lines))  # fmt: skip
+        send.send(("batch", [] if failed else batch, [] if failed else reading.lines,
+                   reading.count, failed, reading.progress() or 0.0))  # fmt: skip
+    send.send(("done", reading.errors, reading.reports, reading.warnings, reading.count))

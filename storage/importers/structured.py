@@ -3,13 +3,15 @@
 
 All three are read a meeting at a time, each row keeping the line it starts on: YAML through
 PyYAML's event API (one meeting's nodes composed at a time), JSON with the standard library's
-`raw_decode` walking the list value by value (ijson streams too, but tells no positions, and
-FILE:LINE is what a bad row is reported as), JSON lines line by line. When `document:` comes
-after `meetings:`, the meetings are held until it is read.
+`raw_decode` walking the list value by value through a window on the file (ijson streams too,
+but tells no positions, and FILE:LINE is what a bad row is reported as), JSON lines line by
+line. When `document:` comes after `meetings:`, YAML holds the meetings until it is read; JSON
+reads them again from where they start.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -116,46 +118,82 @@ def _yaml_items(loader: _Loader, document: Any) -> Iterator[Row]:
 
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\r\n"
+CHUNK = 1 << 20  # characters of a JSON stream read at a time
 
 
 def read_json(text: str) -> Found:
     """The rows of a JSON document, decoded one meeting at a time (`progress` tells how far)."""
-    found = Found()
-    walk = _JsonWalk(text)
-    found.stream = walk.rows()
-    found.progress = lambda: walk.at / max(len(text), 1)
+    stream = io.StringIO(text)
+    found = stream_json(stream)
+    found.progress = lambda: stream.tell() / max(len(text), 1)
     return found
 
 
-class _JsonWalk:
-    """Walks a JSON text value by value, knowing each value's line."""
+def stream_json(stream: TextIO) -> Found:
+    """The rows of a JSON stream (seekable: meetings before their `document:` are read twice),
+    holding about one chunk of its text at a time."""
+    return Found(stream=_JsonWalk(stream).rows())
 
-    def __init__(self, text: str) -> None:
-        self.text, self.at = text, 0
-        self._line, self._line_at = 1, 0
+
+class _JsonWalk:
+    """Walks a JSON stream value by value, knowing each value's line. `text` is a window on
+    the stream: `at` is a position in it, `start` where it begins in the stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.eof = stream, False
+        self.text, self.at, self.start = "", 0, 0
+        self._line, self._line_at = 1, 0  # the line at window position `_line_at`
 
     def line(self, at: int) -> int:
-        if at < self._line_at:  # a second pass over held meetings
-            self._line, self._line_at = 1, 0
         self._line += self.text.count("\n", self._line_at, at)
         self._line_at = at
         return self._line
 
+    def more(self) -> bool:
+        """Read on (at least as much again as the window holds); drop what was passed."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(max(CHUNK, len(self.text) - self.at))
+        if not chunk:
+            self.eof = True
+            return False
+        self.line(self.at)
+        self.text, self.start = self.text[self.at :] + chunk, self.start + self.at
+        self._line_at, self.at = 0, 0
+        return True
+
+    def goto(self, offset: int, line: int) -> None:
+        """Read on from `offset` characters into the stream, on `line`."""
+        self.stream.seek(0)
+        passed = 0
+        while passed < offset and (chunk := self.stream.read(min(CHUNK, offset - passed))):
+            passed += len(chunk)
+        self.text, self.at, self.start, self.eof = "", 0, offset, False
+        self._line, self._line_at = line, 0
+
     def skip(self) -> str:
         """Skip white space; the next character ("" at the end)."""
-        text, at = self.text, self.at
-        while at < len(text) and text[at] in _SPACE:
-            at += 1
-        self.at = at
-        return text[at : at + 1]
+        while True:
+            text, at = self.text, self.at
+            while at < len(text) and text[at] in _SPACE:
+                at += 1
+            self.at = at
+            if at < len(text) or not self.more():
+                return text[at : at + 1] if at < len(text) else ""
 
     def value(self) -> Any:
         self.skip()
-        try:
-            value, self.at = _DECODER.raw_decode(self.text, self.at)
-        except json.JSONDecodeError as e:
-            raise ImportFormatError(e.lineno, f"cannot parse: {e.msg}") from None
-        return value
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as e:
+                if self.more():
+                    continue  # the value goes on past the window
+                line = self.line(self.at) + self.text.count("\n", self.at, e.pos)
+                raise ImportFormatError(line, f"cannot parse: {e.msg}") from None
+            if end < len(self.text) or not self.more():  # a number may go on past the window
+                self.at = end
+                return value
 
     def expect(self, char: str) -> None:
         if self.skip() != char:
@@ -190,10 +228,10 @@ class _JsonWalk:
             self.expect(",")
 
     def mapping(self) -> Iterator[Row]:
-        start = self.at
+        start = self.line(self.at)
         self.expect("{")
         document: Any = None
-        meetings_at: int | None = None
+        meetings_at: tuple[int, int] | None = None  # (offset, line)
         streamed = False
         while self.skip() != "}":
             key = self.value()
@@ -201,7 +239,7 @@ class _JsonWalk:
             if key == "meetings" and meetings_at is None:
                 if self.skip() != "[":
                     raise ImportFormatError(self.line(self.at), "expected a list of meetings")
-                meetings_at = self.at
+                meetings_at = self.start + self.at, self.line(self.at)
                 if document is not None:
                     yield from self.items(document)
                     streamed = True
@@ -217,11 +255,12 @@ class _JsonWalk:
                 raise ImportFormatError(self.line(self.at), "cannot parse: expected ',' or '}'")
         self.at += 1
         if meetings_at is None:
-            raise ImportFormatError(self.line(start), "expected a `meetings:` list")
+            raise ImportFormatError(start, "expected a `meetings:` list")
         if not streamed:
-            end, self.at = self.at, meetings_at
+            end = self.start + self.at, self.line(self.at)
+            self.goto(*meetings_at)
             yield from self.items(document)
-            self.at = end
+            self.goto(*end)
 
     def skip_value(self) -> None:
         """Pass over one value, a list's items one at a time (never the whole list at once)."""

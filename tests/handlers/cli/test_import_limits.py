@@ -83,6 +83,25 @@ def test_one_uid_under_two_ids_in_a_file_is_refused(
     assert listed() == before
 
 
+def test_a_uid_that_is_another_rows_default_uid_is_refused(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # a meeting given no UID gets `{id}@secbot`: a row naming that UID clashes, before or after
+    before = listed()
+    for rows, message in (
+        ("alpha-one,Alpha,2016-03-01,\nbeta-two,Beta,2016-04-01,alpha-one@secbot\n",
+         ":3: UID 'alpha-one@secbot' is also on line 2, under id 'alpha-one'"),
+        ("beta-two,Beta,2016-04-01,alpha-one@secbot\nalpha-one,Alpha,2016-03-01,\n",
+         ":3: UID 'alpha-one@secbot' is also on line 2, under id 'beta-two'"),
+    ):  # fmt: skip
+        path = tmp_path / "in.csv"
+        path.write_text("id,title,start,uid\n" + rows)
+        code, _, stderr = secbot("import", str(path), *NOW)
+        assert code == 1 and "Traceback" not in stderr
+        assert f"{path}{message}" in stderr
+    assert listed() == before
+
+
 def test_a_uid_the_store_holds_under_another_id(cli_env: dict[str, str], tmp_path: Path) -> None:
     first = tmp_path / "first.csv"
     first.write_text("id,title,start,uid\nalpha-one,Alpha,2016-03-01,same@x\n")
@@ -105,7 +124,10 @@ def test_a_uid_the_store_holds_under_another_id(cli_env: dict[str, str], tmp_pat
     )
     code, _, stderr = secbot("import", str(both), *NOW)
     assert code == 1 and "Traceback" not in stderr
-    assert f"{both}:3: id 'beta-two' with UID 'same@x' is stored meeting 'alpha-one'" in stderr
+    assert (
+        f"{both}:3: id 'beta-two' with UID 'same@x' is stored meeting 'alpha-one', which line 2 "
+        "('alpha-one') changes too" in stderr
+    )
     assert "nothing was written" in stderr
     assert listed() == before
 

@@ -132,3 +132,28 @@ def test_only_unresolved_reports_are_kept_when_asked(tmp_path: Path) -> None:
     assert sum(len(b) for b in reading.batches()) == reading.count == 2
     assert [r.id for r in reading.reports] == ["k-2"]
     assert any("kind" in u for u in reading.reports[0].unresolved)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n "meetings": [\n  {"id": "x-1", "title": "X", "sequence": 12345},\n'
+        '  {"id": "x-2", "title": "Y"}\n ],\n "document": "Report"\n}\n',
+        '[\n  {"id": "a-1", "title": "A"},\n  {"id": "a-2", "title": "B", "country": "Atlantis"},'
+        '\n  {"id": "a-3" "title": "C"}\n]',
+        '[\n  {"id": "a-1", "title": "A"},\n  12345\n]',
+    ],
+)
+def test_json_read_through_a_narrow_window_reads_the_same(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.importers import structured
+
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    whole = read_file(path)
+    monkeypatch.setattr(structured, "CHUNK", 3)  # values and numbers cut across reads
+    narrow = read_file(path)
+    assert whole.errors or whole.meetings
+    assert (narrow.meetings, narrow.errors) == (whole.meetings, whole.errors)
+    assert [r.line for r in narrow.reports] == [r.line for r in whole.reports]
