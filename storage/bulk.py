@@ -61,7 +61,7 @@ class DeferredIndexes:
 
 
 @contextmanager
-def fewer_collections(young: int = 50_000) -> Iterator[None]:
+def fewer_collections(young: int = 200_000) -> Iterator[None]:
     """Python's cycle collector, tuned down for a bulk import: the objects made so far
     (modules, the gazetteer) are frozen out of its scans, and it looks at young objects every
     `young` allocations instead of every 700. An import makes millions of objects that live

@@ -11,17 +11,20 @@ meetings, only what is wrong.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Literal
+from queue import Queue
+from typing import Any, Literal
 
 from storage.bulk import fewer_collections
 from storage.importers import BATCH, Reading, RowReport, open_file
 from storage.models import MeetingData
 
 AHEAD_FROM_BYTES = 2_000_000  # smaller files are read in the importing process
+AHEAD = 3  # batches the reader may read ahead of the writer
 
 
 def can_read_ahead(path: Path) -> bool:
@@ -38,7 +41,7 @@ class ReadAhead:
         context = multiprocessing.get_context("fork")
         self._pipe, send = context.Pipe(duplex=False)
         self._child = context.Process(
-            target=_read, args=(path, fmt, reports, send), name="secbot-import-reader"
+            target=_read, args=(path, fmt, reports, send, self._pipe), name="secbot-import-reader"
         )
         self._child.start()
         send.close()
@@ -76,7 +79,14 @@ class ReadAhead:
                 self._child.terminate()
 
 
-def _read(path: Path, fmt: str, reports: Literal["all", "unresolved"], send: Connection) -> None:
+def _read(
+    path: Path,
+    fmt: str,
+    reports: Literal["all", "unresolved"],
+    send: Connection,
+    writers_end: Connection,
+) -> None:
+    writers_end.close()  # the fork's copy: else the pipe never breaks when the writer stops
     try:
         with fewer_collections():
             _send_batches(open_file(path, fmt=fmt, reports=reports), send)
@@ -89,8 +99,35 @@ def _read(path: Path, fmt: str, reports: Literal["all", "unresolved"], send: Con
 
 
 def _send_batches(reading: Reading, send: Connection) -> None:
-    for batch in reading.batches():
-        failed = reading.failed
-        send.send(("batch", [] if failed else batch, [] if failed else reading.lines,
-                   reading.count, failed, reading.progress() or 0.0))  # fmt: skip
-    send.send(("done", reading.errors, reading.reports, reading.warnings, reading.count))
+    """Each batch, then what was found, sent by a thread: a message larger than the pipe
+    holds waits until the writer reads it, and meanwhile the reader goes on with the next
+    (up to AHEAD batches ahead)."""
+    queue: Queue[tuple[Any, ...] | None] = Queue(maxsize=AHEAD)
+    failed: list[BaseException] = []
+    sender = threading.Thread(target=_sender, args=(queue, send, failed), daemon=True)
+    sender.start()
+    try:
+        for batch in reading.batches():
+            if failed:
+                break
+            bad = reading.failed
+            queue.put(("batch", [] if bad else batch, [] if bad else reading.lines,
+                       reading.count, bad, reading.progress() or 0.0))  # fmt: skip
+        queue.put(("done", reading.errors, reading.reports, reading.warnings, reading.count))
+    finally:
+        queue.put(None)
+        sender.join()
+    if failed:
+        raise failed[0]
+
+
+def _sender(
+    queue: Queue[tuple[Any, ...] | None], send: Connection, failed: list[BaseException]
+) -> None:
+    while (message := queue.get()) is not None:
+        if failed:
+            continue  # the writer stopped listening: the rest is dropped
+        try:
+            send.send(message)
+        except BaseException as e:
+            failed.append(e)

@@ -82,3 +82,15 @@ def test_a_bad_row_late_in_a_file_read_ahead_writes_nothing(
     ]
     assert "nothing was written" in stderr
     assert listed() == before
+
+
+def test_the_reader_stops_by_itself_when_the_writer_does(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(_csv(6000))  # six batches: the reader is some of them ahead
+    reading = ahead.ReadAhead(path, fmt="csv")
+    batches = reading.batches()
+    assert len(next(batches)) == 1000
+    batches.close()  # the writer stops listening after one batch
+    child = reading._child
+    assert not child.is_alive()
+    assert child.exitcode == 0  # it saw the pipe close and ended; it was not killed
