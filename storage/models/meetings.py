@@ -325,8 +325,7 @@ class Meeting(SQLModel, table=True):
         Index("ix_meeting_dates", "start_date", "end_date"),
         Index("ix_meeting_end", "end_date"),
         # question answering: one equality filter, then a date range in date order (the end
-        # date too, so "how many" counts read the index alone); they serve a lookup by the
-        # first column alone as well, so those columns have no index of their own
+        # date too, so "how many" counts read the index alone)
         Index("ix_meeting_kind_start", "kind", "start_date", "end_date"),
         Index("ix_meeting_city_start", "city", "start_date", "end_date"),
         Index("ix_meeting_country_start", "country", "start_date", "end_date"),
@@ -339,8 +338,8 @@ class Meeting(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=100)
     title: str = SQLField(max_length=300)
     short_name: str | None = SQLField(default=None, max_length=50, index=True)
-    kind: str = SQLField(max_length=40)
-    series: str | None = SQLField(default=None, max_length=200)
+    kind: str = SQLField(max_length=40, index=True)
+    series: str | None = SQLField(default=None, max_length=200, index=True)
     ordinal: int | None = None
     status: str = SQLField(max_length=20)
     start_date: date | None = None
@@ -349,9 +348,9 @@ class Meeting(SQLModel, table=True):
     start_time: time | None = None
     end_time: time | None = None
     timezone: str | None = SQLField(default=None, max_length=64)
-    city: str | None = SQLField(default=None, max_length=120)
-    country: str | None = SQLField(default=None, max_length=2)
-    region: str | None = SQLField(default=None, max_length=60)
+    city: str | None = SQLField(default=None, max_length=120, index=True)
+    country: str | None = SQLField(default=None, max_length=2, index=True)
+    region: str | None = SQLField(default=None, max_length=60, index=True)
     venue: str | None = SQLField(default=None, max_length=200)
     online: bool = False
     hosts: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
