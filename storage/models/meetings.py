@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -103,20 +103,34 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def _fits(table: Any, column: str, value: Any) -> Any:
-    """Refuse text longer than `table`'s `column` holds: the limits are the table's own
-    (SQLite would keep more, PostgreSQL refuses it)."""
-    most = _limits(table).get(column)
-    if isinstance(value, str) and most is not None and len(value) > most:
-        raise ValueError(f"{len(value)} characters long; at most {most} fit")
-    return value
-
-
 @cache
-def _limits(table: Any) -> dict[str, int]:
-    """Column name → the most characters it holds, for `table`'s length-limited columns."""
-    found = ((c.name, getattr(c.type, "length", None)) for c in table.__table__.c)
+def _limits(table: str) -> dict[str, int]:
+    """Column name → the most characters it holds, for the table's length-limited columns:
+    the limits are the table's own (SQLite would keep more, PostgreSQL refuses it)."""
+    found = ((c.name, getattr(c.type, "length", None)) for c in SQLModel.metadata.tables[table].c)
     return {name: most for name, most in found if isinstance(most, int)}
+
+
+class _StoredText(BaseModel):
+    """A model whose fields are stored in `_table`'s columns `_prefix` + field name: each text
+    value is tidied and refused when no database keeps it (`_storable`) or when it is longer
+    than its column."""
+
+    _table: ClassVar[str]
+    _prefix: ClassVar[str] = ""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _storable(v)
+
+    @field_validator("*")
+    @classmethod
+    def _column(cls, v: Any, info: ValidationInfo) -> Any:
+        most = _limits(cls._table).get(f"{cls._prefix}{info.field_name}")
+        if isinstance(v, str) and most is not None and len(v) > most:
+            raise ValueError(f"{len(v)} characters long; at most {most} fit")
+        return v
 
 
 def _storable_values(model: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +160,9 @@ def _refused(model: str, problems: list[tuple[str, Any, str]]) -> ValidationErro
     return ValidationError.from_exception_data(model, errors)
 
 
-class Source(BaseModel):
+class Source(_StoredText):
+    _table = "meeting"
+    _prefix = "source_"
     model_config = ConfigDict(extra="forbid")
     document: str | None = None
     paragraph: str | None = None
@@ -155,16 +171,6 @@ class Source(BaseModel):
     @classmethod
     def _paragraph_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _text(cls, v: Any) -> Any:
-        return _storable(v)
-
-    @field_validator("*")
-    @classmethod
-    def _column(cls, v: Any, info: ValidationInfo) -> Any:
-        return _fits(Meeting, f"source_{info.field_name}", v)
 
 
 class MeetingData(BaseModel):
@@ -303,7 +309,7 @@ class MeetingData(BaseModel):
     def _fit_columns(self) -> None:
         """What each text field became must fit its column (checked once all are read)."""
         problems = []
-        for name, most in _limits(Meeting).items():
+        for name, most in _limits("meeting").items():
             value = self.__dict__.get(name)
             if isinstance(value, str) and len(value) > most:
                 reason = f"{len(value)} characters long; at most {most} fit"
@@ -422,23 +428,14 @@ class Deadline(SQLModel, table=True):
     updated_at: datetime = SQLField(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class DeadlineData(BaseModel):
+class DeadlineData(_StoredText):
+    _table = "deadline"
     model_config = ConfigDict(extra="forbid")
     meeting_id: str
     title: str = Field(min_length=1)
     kind: DeadlineKind = DeadlineKind.custom
     due_date: date
     due_time: time | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _text(cls, v: Any) -> Any:
-        return _storable(v)
-
-    @field_validator("*")
-    @classmethod
-    def _column(cls, v: Any, info: ValidationInfo) -> Any:
-        return _fits(Deadline, str(info.field_name), v)
 
 
 def date_text(d: date | None, precision: str) -> str | None:
