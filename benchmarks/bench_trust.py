@@ -18,18 +18,15 @@ before and after.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import copy
 import json
 import os
 import random
 import socket
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +36,7 @@ import jwt
 from benchmarks.floors import at_most, verdict
 from benchmarks.serving import Served, secbot_serve
 from tests.fakes import slack_payloads as p
-from tests.fakes.bot_connector import FakeBotConnector
+from tests.fakes.bot_connector import connector_on_thread
 from tests.handlers.teams.conftest import CLIENT_ID, personal_message
 
 MB = 1 << 20
@@ -114,22 +111,6 @@ def outside_urls(port: int) -> list[str]:
             address = "192.0.2.1"
     return [f"http://{address}:{port}/", f"http://192.0.2.1:{port}/",
             "https://smba.trafficmanager.net/emea/"]  # fmt: skip
-
-
-@contextmanager
-def connector_thread() -> Iterator[FakeBotConnector]:
-    """The fake Bot Connector on every local address, on an event loop of its own."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = FakeBotConnector()
-    asyncio.run_coroutine_threadsafe(fake.start(host="0.0.0.0"), loop).result(30)
-    try:
-        yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
 
 
 def chunks(total: int) -> Iterator[bytes]:
@@ -226,7 +207,10 @@ def probe_authenticated(served: Served, args: argparse.Namespace, tally: Tally) 
 
 
 def probe_local(served: Served, tally: Tally) -> dict[str, Any]:
-    with connector_thread() as connector, httpx.Client(base_url=served.url, timeout=60) as http:
+    with (
+        connector_on_thread(host="0.0.0.0") as connector,
+        httpx.Client(base_url=served.url, timeout=60) as http,
+    ):
         cases = malformed_activities(connector.url)
         statuses = Counter(tally.add(http.post("/api/messages", json=c).status_code) for c in cases)
         before = len(connector.received)

@@ -12,8 +12,11 @@ time, as Teams returns the existing chat) and answers roster look-ups
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,3 +129,21 @@ class FakeBotConnector:
                 headers={"Retry-After": "0"},
             )
         return web.json_response({"id": f"activity-{len(self.received)}"})
+
+
+@contextmanager
+def connector_on_thread(host: str = "127.0.0.1") -> Iterator[FakeBotConnector]:
+    """A `FakeBotConnector` on an event loop of its own thread, for callers that run
+    synchronously (fuzzing, benchmarks)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = FakeBotConnector()
+    asyncio.run_coroutine_threadsafe(fake.start(host=host), loop).result(30)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes.slack_api import BOT_USER, TEAM
+from bot.settings import Settings
+from tests.fakes.slack_api import BOT_USER, TEAM, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 API_APP = "A0SECBOT"
@@ -225,3 +226,16 @@ def text_value(value: str | None) -> dict[str, Any]:
 
 def option_value(value: str) -> dict[str, Any]:
     return {"value": {"type": "static_select", "selected_option": {"value": value}}}
+
+
+def app_settings(fake: FakeSlack, **extra: Any) -> Settings:
+    """Settings of a test app whose Slack is `fake`, signing with `SECRET`, with no seed
+    meetings; `extra` sets more (e.g. Teams' local mode)."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        slack_api_url=fake.api_url,
+        seed_on_start=False,
+        **extra,
+    )

@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.runtime import Runtime
-from bot.settings import Settings
 from handlers.web.app import create_app
 from tests.fakes import slack_payloads as p
 from tests.fakes.slack_api import FakeSlack
@@ -22,13 +21,7 @@ from tests.servers import serve_app
 
 @pytest.fixture
 def slack(engine: Engine, clock: Clock, fake: FakeSlack) -> Iterator[str]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=p.SECRET,
-        slack_api_url=fake.api_url,
-        seed_on_start=False,
-    )
+    settings = p.app_settings(fake)
     with serve_app(create_app(Runtime(settings=settings, clock=clock, engine=engine))) as url:
         yield url
 

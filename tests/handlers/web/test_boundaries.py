@@ -36,13 +36,8 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def base(engine: Engine, clock: Clock, fake: FakeSlack) -> Iterator[str]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=p.SECRET,
-        slack_api_url=fake.api_url,
-        seed_on_start=False,
-        CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED=True,
+    settings = p.app_settings(
+        fake, CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED=True
     )
     with serve_app(create_app(Runtime(settings=settings, clock=clock, engine=engine))) as url:
         yield url

@@ -8,10 +8,8 @@ replaced by random JSON, in local mode (anonymous requests, the worst case).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -24,12 +22,11 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.runtime import Runtime
-from bot.settings import Settings
 from handlers.slack.boundary import INTERACTIONS
 from handlers.web.app import create_app
 from tests import calendar_data
 from tests.fakes import slack_payloads as p
-from tests.fakes.bot_connector import FakeBotConnector
+from tests.fakes.bot_connector import FakeBotConnector, connector_on_thread
 from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.handlers.teams.conftest import personal_message
 from tests.servers import serve_app
@@ -63,18 +60,8 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture
 def connector() -> Iterator[FakeBotConnector]:
     """The fake Bot Connector on an event loop of its own (the fuzzing runs synchronously)."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = FakeBotConnector()
-    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(30)
-    try:
+    with connector_on_thread() as fake:
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
-        loop.close()
 
 
 @pytest.fixture
@@ -84,13 +71,8 @@ def client(
     for name in [n for n in os.environ if n.startswith("CONNECTIONS__")]:
         monkeypatch.delenv(name)  # the machine's Teams settings stay out of the app
     calendar_data.load(engine, clock.now())
-    settings_ = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=p.SECRET,
-        slack_api_url=fake.api_url,
-        seed_on_start=False,
-        CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED=True,
+    settings_ = p.app_settings(
+        fake, CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED=True
     )
     app = create_app(Runtime(settings=settings_, clock=clock, engine=engine))
     with serve_app(app) as base, httpx.Client(base_url=base, timeout=30) as http:
