@@ -65,8 +65,9 @@ def fewer_collections(young: int = 200_000) -> Iterator[None]:
     """Python's cycle collector, tuned down for a bulk import: the objects made so far
     (modules, the gazetteer) are frozen out of its scans, and it looks at young objects every
     `young` allocations instead of every 700. An import makes millions of objects that live
-    on (rows, models, ids), and each default pass would traverse them again: that costs a
-    third of the import's time. What the block leaves behind is collected once at the end."""
+    on (rows, models, ids), and each default pass would traverse them again: measured on a
+    100,000-row CSV, about a third of the reader's CPU. Once the block ends, the usual
+    thresholds collect what it left behind."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(young, *before[1:])
