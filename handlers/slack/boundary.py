@@ -4,7 +4,9 @@ Bolt parses a body before it checks the signature, and a body it cannot parse (n
 form whose `payload` is not JSON) or a timestamp that is not a number raised out of it as a
 500. Here the signature is checked first, on the raw bytes (slack-sdk's `SignatureVerifier`),
 so unsigned garbage gets 401 unread; a signed body must then be an object as Bolt reads it,
-and an interaction must name the user who acted (the listeners answer that user), else 400.
+an interaction must name the user who acted (the listeners answer that user), and what Bolt
+indexes blindly (an interaction's actions, a view, an event's message) must have the shape it
+expects, else 400.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ INTERACTIONS = frozenset(
         "view_submission",
     }
 )
+
+
+# what Bolt indexes without looking when these are present: the first of an interaction's
+# actions, a view's fields, an event's (previous) message
+ACTIONS = frozenset({"block_actions", "interactive_message"})
+EVENT_OBJECTS = ("message", "previous_message")
 
 
 class Refused(Exception):
@@ -69,6 +77,16 @@ def check_payload(body: bytes, content_type: str | None) -> dict[str, Any]:
         user = payload.get("user")
         if not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
             raise Refused(400, f"{kind} without a user")
-    if kind == "event_callback" and not isinstance(payload.get("event"), dict):
-        raise Refused(400, "event_callback without an event")
+    if kind == "event_callback":
+        event = payload.get("event")
+        if not isinstance(event, dict):
+            raise Refused(400, "event_callback without an event")
+        if any(not isinstance(event.get(k), dict | None) for k in EVENT_OBJECTS):
+            raise Refused(400, "an event whose message is not an object")
+    if kind in ACTIONS and "actions" in payload:
+        actions = payload["actions"]
+        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+            raise Refused(400, f"{kind} whose actions are not a list of objects")
+    if "view" in payload and not isinstance(payload["view"], dict):
+        raise Refused(400, "a view that is not an object")
     return payload

@@ -62,6 +62,14 @@ def test_signed_but_malformed_bodies_get_400(
     del no_user["user"]
     no_user_id = p.block_actions(p.button("remind_me", "inc7"), user="U0X")
     no_user_id["user"] = {"name": "x"}
+    bad_shapes = [
+        {**p.block_actions(p.button("remind_me", "inc7"), user="U0X"), "actions": actions}
+        for actions in ({"0": {}}, [], [1], None, True)
+    ] + [
+        {**p.view_submission({"callback_id": "secbot_meeting"}, {}, user="U0X"), "view": "v"},
+        {"type": "interactive_message", "callback_id": "c", "user": {"id": "U0X"}, "actions": 1},
+        {"type": "event_callback", "event": {"type": "message", "message": "x"}},
+    ]
     cases = [
         ("not json", JSON),
         ("[1, 2]", JSON),
@@ -71,6 +79,7 @@ def test_signed_but_malformed_bodies_get_400(
         ("payload=" + json.dumps(no_user), FORM),
         ("payload=" + json.dumps(no_user_id), FORM),
         (json.dumps({"type": "event_callback", "event": "x", "event_id": "Ev1"}), JSON),
+        *(("payload=" + json.dumps(bad), FORM) for bad in bad_shapes),
     ]
     for body, content_type in cases:
         r = p.post(slack, body, content_type)
