@@ -1,13 +1,14 @@
 """The core: a question in, an `Answer` out. No Slack or Teams here.
 
 Every surface (CLI, Slack, Teams) calls `answer()` and renders the same `Answer`.
-`answer()` first records a Slack or Teams asker's profile zone when it is new or changed
-(bot.reminders.profiles; otherwise one primary-key read) and recalls what the conversation's
-last answer was about (bot.memory), then offers the message to the chat commands (reminders,
-subscriptions and feeds, then `COMMAND_HANDLERS` that other features add; "it" there is the
-remembered meeting), then reads it as a question (bot.ask.understand) and as a follow-up
-(bot.ask.followups), runs bounded queries against the store and words the reply
-(bot.ask.compose). Last, it remembers what this answer was about.
+`answer()` recalls what the conversation's last answer was about (bot.memory), then offers
+the message to the chat commands (reminders, subscriptions and feeds, then `COMMAND_HANDLERS`
+that other features add; "it" there is the remembered meeting), then reads it as a question
+(bot.ask.understand) and as a follow-up (bot.ask.followups), runs bounded queries against the
+store and words the reply (bot.ask.compose). Last, it records what the turn taught: the Slack
+or Teams asker's profile zone when it is new or changed (bot.reminders.profiles; otherwise one
+primary-key read) and what this answer was about. `respond()` does the same in two steps, so
+a surface can send the reply before that bookkeeping.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -68,24 +70,70 @@ def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
 
 def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
     """Answer one message. Never raises: odd input gets a short helpful reply."""
+    turn = respond(question, runtime=runtime, asker=asker, now=now)
+    turn.record()
+    return turn.answer
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An answer, and what is left to write once it is sent (`record`, which never raises):
+    the asker's profile zone and the conversation's memory of this answer."""
+
+    answer: Answer
+    record: Callable[[], None] = lambda: None
+
+
+class RespondFn(Protocol):
+    """What a surface that replies before the bookkeeping calls: `respond`, or a stand-in."""
+
+    def __call__(self, question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Turn: ...
+
+
+def respond(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Turn:
+    """`answer`, its bookkeeping left to `Turn.record` (call it once the reply is sent)."""
     text = _as_text(question if isinstance(question, str) else str(question))
-    _remember_zone(runtime.engine, asker, now)
     try:
         remembered = memory.recall(runtime.engine, asker.conversation, now=now)
         result = _answer(text, runtime=runtime, asker=asker, now=now, remembered=remembered)
-        memory.keep(
-            runtime.engine, asker.conversation, result, previous=remembered, now=now,
-            minutes=runtime.settings.conversation_minutes,
-        )  # fmt: skip
-        return result
     except Exception:
         log.exception("could not answer %r", text[:200])
-        return Answer(
+        sorry = Answer(
             question=text[:4000],
             now=now,
             intent="error",
             text="Sorry, I could not work that one out. " + SHORT_HELP,
         )
+        return Turn(sorry, partial(_remember_zone, runtime.engine, asker, now))
+
+    def record() -> None:
+        _remember_zone(runtime.engine, asker, now)
+        try:
+            memory.keep(
+                runtime.engine, asker.conversation, result, previous=remembered, now=now,
+                minutes=runtime.settings.conversation_minutes,
+            )  # fmt: skip
+        except Exception:
+            log.exception("could not remember the answer to %r", text[:200])
+
+    return Turn(result, record)
+
+
+def warm_up(runtime: Runtime) -> None:
+    """Build what the first question would otherwise wait for: the store's vocabulary (at
+    100,000 meetings, a second or two) and the parser's compiled patterns."""
+    with Session(runtime.engine) as session:
+        vocab = vocabulary(session, runtime.engine)
+    understand("what's coming up?", vocab=vocab, today=runtime.clock.now().date())
+
+
+def responding(answer_fn: AnswerFn) -> RespondFn:
+    """`answer_fn` (a test's stand-in, say) as a `RespondFn` whose turns leave nothing to do."""
+
+    def respond_with(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Turn:
+        return Turn(answer_fn(question, runtime=runtime, asker=asker, now=now))
+
+    return respond_with
 
 
 # what no database or encoder keeps (NUL; a lone surrogate, which JSON may carry but is no

@@ -3,6 +3,7 @@ and calendar-source schedulers in its lifespan."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from datetime import date
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from sqlmodel import Session
 
+from bot.assistant import warm_up
 from bot.calendar.feeds import FeedCache
 from bot.reminders.scheduler import start_reminders
 from bot.runtime import Runtime, demo_clock, open_runtime, prepare_database
@@ -31,10 +33,16 @@ log = logging.getLogger("secbot")
 
 
 @asynccontextmanager
-async def _freeze_heap(_app: FastAPI) -> AsyncIterator[None]:
-    """The last of the start-up: what it loaded (the SDKs, the gazetteers) is moved out of the
-    cycle collector's sight (`gc.freeze`). Otherwise each full collection walks that whole
-    heap, tens of milliseconds, and lands on whichever request allocated last."""
+async def _freeze_heap(app: FastAPI) -> AsyncIterator[None]:
+    """The last of the start-up: the core is warmed (so the first question does not wait for
+    the vocabulary), then what start-up loaded (the SDKs, the gazetteers, the vocabulary) is
+    moved out of the cycle collector's sight (`gc.freeze`). Otherwise each full collection
+    walks that whole heap, tens of milliseconds, and lands on whichever request allocated
+    last."""
+    try:
+        await asyncio.to_thread(warm_up, app.state.runtime)
+    except Exception:  # a slower first question, not a server that does not start
+        log.exception("could not warm up the core")
     gc.collect()
     gc.freeze()
     yield

@@ -13,9 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from bot.assistant import answer
+from bot import memory
+from bot.ask import vocabulary
+from bot.assistant import answer, respond, warm_up
 from bot.clock import parse_instant
 from bot.conversation import COMMAND_HANDLERS, Answer, Asker
+from storage import db, people
 from tests.runtimes import runtime_of
 
 ASKER = Asker(timezone="Europe/Zurich")
@@ -353,3 +356,35 @@ def test_cli_chat(cli_env: dict[str, str]) -> None:
     lines = [line for line in out.stdout.splitlines() if line.startswith("secbot>")]
     assert len(lines) == 2
     assert "dates not yet announced" in lines[1]
+
+
+def test_respond_leaves_the_writes_to_record(seeded: Engine) -> None:
+
+    rt = runtime_of(seeded)
+    asker = Asker(user_id="U1", platform="slack", timezone="Asia/Tokyo", conversation="slack:D1")
+    now = parse_instant("2015-12-15", ZoneInfo("UTC"))
+    turn = respond("When is INC7?", runtime=rt, asker=asker, now=now)
+    assert ids(turn.answer) == ["inc7"]
+    with db.session_scope(seeded) as session:
+        assert people.get_person(session, user_key="slack:U1") is None
+    assert memory.recall(seeded, "slack:D1", now=now).meeting_ids == []
+
+    turn.record()
+    with db.session_scope(seeded) as session:
+        person = people.get_person(session, user_key="slack:U1")
+        assert person is not None and person.timezone == "Asia/Tokyo"
+    assert memory.recall(seeded, "slack:D1", now=now).meeting_ids == ["inc7"]
+
+
+def test_warm_up_builds_the_vocabulary_the_first_question_would(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    vocabulary.clear()
+    built: list[object] = []
+    build = vocabulary.build
+    monkeypatch.setattr(vocabulary, "build", lambda session: built.append(1) or build(session))
+    warm_up(runtime_of(seeded))
+    assert built == [1]
+    assert ids(ask(seeded, "When is INC7?")) == ["inc7"]
+    assert built == [1]  # the question used what warm_up built
