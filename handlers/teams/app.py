@@ -51,7 +51,7 @@ from microsoft_agents.hosting.fastapi import (
     start_agent_process,
 )
 
-from bot.assistant import AnswerFn, answer
+from bot.assistant import AnswerFn, respond, responding
 from bot.runtime import Runtime
 from bot.settings import Settings, secret
 from handlers.teams import boundary, handlers
@@ -257,7 +257,7 @@ class TeamsBot:
         runtime: Runtime,
         *,
         delivery: ThrottledSender | None = None,
-        answer_fn: AnswerFn = answer,
+        answer_fn: AnswerFn | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         settings = runtime.settings
@@ -286,7 +286,8 @@ class TeamsBot:
             ),
             authorization=WithoutSignIn(storage=self.storage, connection_manager=self.connections),
         )
-        deps = handlers.TeamsDeps(runtime=runtime, answer=answer_fn)
+        respond_fn = responding(answer_fn) if answer_fn is not None else respond
+        deps = handlers.TeamsDeps(runtime=runtime, respond=respond_fn)
         handlers.register(self.app, deps)
 
     @property

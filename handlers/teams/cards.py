@@ -9,6 +9,7 @@ suggestions are labelled as such.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,11 @@ from storage.models import KIND_LABELS, Meeting, Precision, Status
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
-MAX_MEETINGS = 10  # keeps a card well under Teams' ~28 KB message limit
+MAX_MEETINGS = 10
+# what a card may take of a message: Teams refuses messages over about 28 KB, and a meeting
+# with its buttons takes 1.5–2.5 KB
+CARD_BYTES = 25_000
+FALLBACK_CHARS = 2_000
 MAX_SUGGESTIONS = 3
 MAX_DEADLINES = 20
 
@@ -175,30 +180,56 @@ def deadline_facts(answer: Answer) -> dict[str, Any]:
     return {"type": "FactSet", "facts": facts}
 
 
+def _split_list(answer: Answer) -> tuple[list[str], list[str], list[str]]:
+    """The answer's text as (lines before its "• …" list, the list, lines after it)."""
+    head: list[str] = []
+    bullets: list[str] = []
+    tail: list[str] = []
+    for line in answer.text.splitlines():
+        if line.lstrip().startswith("•"):
+            bullets.append(line)
+        else:
+            (tail if bullets else head).append(line)
+    return head, bullets, tail
+
+
+def _size(value: Any) -> int:
+    """Bytes of `value` as JSON, or a few more: ASCII-escaped text is never shorter than UTF-8."""
+    return len(json.dumps(value))
+
+
 def answer_card(answer: Answer, *, public_url: str) -> dict[str, Any]:
     """The whole answer: its sentence, its deadlines, then each meeting (at most MAX_MEETINGS)
-    with buttons, then any suggestions, labelled as such."""
+    with buttons, the rest of its list as text, then any suggestions, labelled as such.
+
+    The core lists meetings as "• …" lines, one per meeting in order: a meeting shown with
+    its buttons leaves its line out (unless the lines are not one per meeting). A card that
+    would pass CARD_BYTES loses list lines, then meetings, from its end."""
     today = answer.today or (answer.now.date() if answer.now else None)
-    text = answer.text
+    head, bullets, tail = _split_list(answer)
     if answer.deadlines:  # the facts below list them: keep the sentence, not the bullets
-        text = "\n".join(line for line in text.splitlines() if not line.startswith("•")) or text
-    body: list[dict[str, Any]] = [_text(text)]
+        head, bullets = head + tail, []
+    top: list[dict[str, Any]] = [_text("\n".join(head) or answer.text)]
     if answer.deadlines:
-        body += [_text("Deadlines", weight="Bolder", spacing="Medium"), deadline_facts(answer)]
-    shown = answer.meetings[:MAX_MEETINGS]
-    body += [meeting_container(m, public_url=public_url, today=today) for m in shown]
-    hidden = len(answer.meetings) - len(shown)
-    if hidden > 0:
-        body.append(_text(f"…and {hidden} more. Ask more narrowly to see them.", isSubtle=True))
+        top += [_text("Deadlines", weight="Bolder", spacing="Medium"), deadline_facts(answer)]
+    shown = [
+        meeting_container(m, public_url=public_url, today=today)
+        for m in answer.meetings[:MAX_MEETINGS]
+    ]
+    if len(bullets) == len(answer.meetings):  # the lines of the meetings not shown
+        lines, unlisted = bullets[len(shown) :], 0
+    else:  # lines that are not one per meeting (or none): all kept
+        lines, unlisted = bullets, 0 if bullets else len(answer.meetings) - len(shown)
+    bottom: list[dict[str, Any]] = [_text("\n".join(tail), isSubtle=True)] if tail else []
     if answer.suggestions:
-        body.append(
+        bottom.append(
             _text(
                 "Suggestions: not what you asked about, but the nearest I know",
                 weight="Bolder",
                 spacing="Medium",
             )
         )
-        body += [
+        bottom += [
             meeting_container(m, public_url=public_url, today=today)
             for m in answer.suggestions[:MAX_SUGGESTIONS]
         ]
@@ -207,7 +238,27 @@ def answer_card(answer: Answer, *, public_url: str) -> dict[str, Any]:
     ]
     if not answer.meetings and not answer.suggestions and not actions:
         actions = [_submit(q, {"verb": "ask", "question": q}) for q in EXAMPLES[:3]]
-    return _card(body, actions, answer.text)
+    fallback = answer.text if len(answer.text) <= FALLBACK_CHARS else "\n".join(head + tail)
+
+    def assemble(shown: list[dict[str, Any]], listed: list[str]) -> dict[str, Any]:
+        body = top + shown
+        if listed:
+            body.append(_text("\n".join(listed), spacing="Medium"))
+        hidden = unlisted + (len(all_lines) - len(listed)) + (len(all_shown) - len(shown))
+        body += bottom
+        if hidden > 0:
+            body.append(_text(f"…and {hidden} more. Ask more narrowly to see them.", isSubtle=True))
+        return _card(body, actions, fallback[:FALLBACK_CHARS])
+
+    all_shown, all_lines = shown, lines
+    card = assemble(shown, lines)
+    while _size(card) > CARD_BYTES and (lines or shown):
+        if lines:
+            lines = lines[: len(lines) // 2]
+        else:
+            shown = shown[:-1]
+        card = assemble(shown, lines)
+    return card
 
 
 def greeting_card() -> dict[str, Any]:

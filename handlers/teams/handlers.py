@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Channels, ConversationUpdateTypes
@@ -32,7 +34,7 @@ from microsoft_agents.hosting.msteams import TeamsAgentExtension, TeamsTurnConte
 from microsoft_agents.hosting.msteams._utils import _try_get_channel_data
 from sqlalchemy import Engine
 
-from bot.assistant import AnswerFn, answer
+from bot.assistant import RespondFn, respond
 from bot.button_commands import command_for
 from bot.clock import Clock
 from bot.conversation import Asker
@@ -53,10 +55,19 @@ NO_PRIVATE_CHAT = (
 STALE_BUTTON = "That button no longer works. Ask me again and use the buttons on the new answer."
 
 
+REFERENCE_REFRESH = timedelta(minutes=10)  # a stored reference unchanged this long is rewritten
+REFERENCES_KEPT = 10_000  # conversations whose last saved reference a process remembers
+
+
 @dataclass
 class TeamsDeps:
     runtime: Runtime
-    answer: AnswerFn = answer
+    respond: RespondFn = respond
+    # conversation id → (its reference's values, when they were saved): an unchanged
+    # reference is not written again on every message, only every REFERENCE_REFRESH
+    saved_references: OrderedDict[str, tuple[dict[str, Any], datetime]] = field(
+        default_factory=OrderedDict
+    )
 
     @property
     def engine(self) -> Engine:
@@ -161,17 +172,37 @@ async def remember_conversation(context: TurnContext, deps: TeamsDeps) -> None:
         "user_key": user_key(activity) if kind == "personal" else None,
         "tenant_id": reference.conversation.tenant_id,
         "team_id": team_id(activity),
-        "now": deps.clock.now(),
     }
+    now = deps.clock.now()
+    same = _lasting(values)
+    saved = deps.saved_references.get(values["conversation_id"])
+    if saved is not None and saved[0] == same and now - saved[1] < REFERENCE_REFRESH:
+        return
 
     def save() -> None:
         with db.session_scope(deps.engine) as session:
-            teams_store.save_conversation(session, **values)
+            teams_store.save_conversation(session, **values, now=now)
 
     await asyncio.to_thread(save)
+    deps.saved_references[values["conversation_id"]] = (same, now)
+    deps.saved_references.move_to_end(values["conversation_id"])
+    while len(deps.saved_references) > REFERENCES_KEPT:
+        deps.saved_references.popitem(last=False)
+
+
+def _lasting(values: dict[str, Any]) -> dict[str, Any]:
+    """A reference's values without what changes with every message (the activity and
+    request ids), which proactive messages do not need."""
+    stored = values["conversation"]
+    reference = dict(stored.get("conversation_reference") or {})
+    reference.pop("activityId", None)
+    reference.pop("requestId", None)
+    return {**values, "conversation": {**stored, "conversation_reference": reference}}
 
 
 async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
+    """Send the answer, then record what the turn taught (`Turn.record`: the asker's zone, the
+    conversation's memory), so the reply does not wait for those writes."""
     activity = context.activity
     personal = conversation_kind(activity) == "personal"
     manages = private.manages_from_thread(
@@ -182,14 +213,18 @@ async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str
         loop=asyncio.get_running_loop(),
     )
     asker = asker_for(activity, deps, manages)
-    result = await asyncio.to_thread(
-        deps.answer, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
+    turn = await asyncio.to_thread(
+        deps.respond, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
     )
-    card = answer_card(result, public_url=deps.public_url)
-    if result.private and not personal:
-        await reply_privately(context, card_message(card, result.text))
-        return
-    await context.send_activity(card_message(card, result.text))
+    result = turn.answer
+    try:
+        card = answer_card(result, public_url=deps.public_url)
+        if result.private and not personal:
+            await reply_privately(context, card_message(card, result.text))
+        else:
+            await context.send_activity(card_message(card, result.text))
+    finally:
+        await asyncio.to_thread(turn.record)
 
 
 async def reply_privately(context: TurnContext, message: Activity) -> None:

@@ -10,7 +10,13 @@ from sqlalchemy import Engine
 from bot.button_commands import command_for
 from bot.clock import Clock
 from bot.conversation import Answer
-from handlers.teams.cards import MAX_MEETINGS, answer_card, greeting_card, when_text
+from handlers.teams.cards import (
+    CARD_BYTES,
+    MAX_MEETINGS,
+    answer_card,
+    greeting_card,
+    when_text,
+)
 from storage import db, repo
 from storage.models import DeadlineData, Meeting
 from tests.handlers.teams.conftest import PUBLIC_URL
@@ -55,10 +61,11 @@ def test_every_meeting_has_facts_and_buttons(seeded: Engine, clock: Clock) -> No
     answer = Answer(question="q", now=before_all, intent="list", text="All of them", meetings=rows)
     card = answer_card(answer, public_url=PUBLIC_URL)
 
-    assert len(json.dumps(card).encode()) < 28_000  # Teams' message size limit
+    assert len(json.dumps(card).encode()) <= CARD_BYTES < 28_000  # Teams' message size limit
     containers = [b for b in card["body"] if b["type"] == "Container"]
-    assert [c["id"] for c in containers] == [f"meeting-{m.id}" for m in rows[:MAX_MEETINGS]]
-    assert card["body"][-1]["text"].startswith(f"…and {len(rows) - MAX_MEETINGS} more")
+    assert 5 <= len(containers) <= MAX_MEETINGS
+    assert [c["id"] for c in containers] == [f"meeting-{m.id}" for m in rows[: len(containers)]]
+    assert card["body"][-1]["text"].startswith(f"…and {len(rows) - len(containers)} more")
     for m, c in zip(rows, containers, strict=False):
         facts = {f["title"]: f["value"] for f in c["items"][1]["facts"]}
         assert facts["When"] == when_text(m)
@@ -115,6 +122,52 @@ def test_deadlines_are_facts_with_days_left(seeded: Engine, clock: Clock) -> Non
     assert facts["facts"] == [
         {"title": "Tue 12 January 2016", "value": f"Registration, {lusaka.title} (in 28 days)"}
     ]
+
+
+def listing(count: int, *, title: str = "Workshop") -> Answer:
+    """An answer as the core words a list: a heading, a "• …" line per meeting, a note."""
+    rows = [
+        meeting(id=f"w{i}", title=f"{title} {i}", start_date=date(2016, 3, 1 + i % 28))
+        for i in range(count)
+    ]
+    lines = "\n".join(f"• {m.title}, 1 March 2016" for m in rows)
+    text = f"Meetings ({count}):\n{lines}\n…and more: these are the first {count}."
+    return Answer(question="q", now=None, intent="list", text=text, meetings=rows)  # type: ignore[arg-type]
+
+
+def texts(card: dict) -> list[str]:
+    return [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
+
+
+def test_a_meeting_shown_with_buttons_leaves_its_line_out() -> None:
+    answer = listing(MAX_MEETINGS + 4)
+    card = answer_card(answer, public_url=PUBLIC_URL)
+    shown = [b["id"] for b in card["body"] if b["type"] == "Container"]
+    assert shown == [f"meeting-w{i}" for i in range(MAX_MEETINGS)]
+    heading, rest, note = texts(card)
+    assert heading == f"Meetings ({MAX_MEETINGS + 4}):"
+    assert rest.splitlines() == [f"• Workshop {i}, 1 March 2016" for i in range(10, 14)]
+    assert note == f"…and more: these are the first {MAX_MEETINGS + 4}."
+    assert card["fallbackText"] == answer.text
+
+
+def test_lines_that_are_not_one_per_meeting_are_all_kept() -> None:
+    answer = listing(3)
+    answer.text += "\n• a line about something else"
+    card = answer_card(answer, public_url=PUBLIC_URL)
+    assert len(texts(card)[1].splitlines()) == 4
+
+
+def test_a_card_too_big_for_teams_shows_fewer_meetings_and_says_so() -> None:
+    answer = listing(40, title="Intersessional technical workshop on " + "adaptation " * 60)
+    card = answer_card(answer, public_url=PUBLIC_URL)
+    assert len(json.dumps(card, ensure_ascii=False).encode()) <= CARD_BYTES
+    shown = [b for b in card["body"] if b["type"] == "Container"]
+    listed = [line for t in texts(card) for line in t.splitlines() if line.startswith("•")]
+    assert 1 <= len(shown) < MAX_MEETINGS
+    assert texts(card)[-1] == (
+        f"…and {40 - len(shown) - len(listed)} more. Ask more narrowly to see them."
+    )
 
 
 def test_undated_meetings_have_no_calendar_file_link() -> None:

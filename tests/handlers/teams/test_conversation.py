@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from bot.assistant import answer
 from bot.clock import Clock
 from bot.conversation import Answer, Asker
 from handlers.teams.app import TeamsBot
-from handlers.teams.handlers import SORRY, STALE_BUTTON
+from handlers.teams.handlers import REFERENCE_REFRESH, SORRY, STALE_BUTTON
 from storage import db
 from storage import teams as teams_store
 from tests.handlers.teams.conftest import ListingAnswer, RecordingAnswer, make_runtime
@@ -170,6 +171,34 @@ async def test_channels_answer_mentions_only(
     with db.session_scope(seeded) as session:
         row = teams_store.get_conversation(session, conversation_id="19:general@thread.tacv2")
         assert row is not None and row.kind == "channel" and row.user_key is None
+
+
+async def test_an_unchanged_reference_is_written_again_only_after_a_while(
+    seeded: Engine, clock: Clock, recorder: RecordingAnswer
+) -> None:
+    bot = bot_for(seeded, clock, recorder)
+    adapter = channel_adapter()
+
+    async def ask() -> datetime:
+        await (
+            TestFlow(adapter, bot.app.on_turn)
+            .send(mention("next"))
+            .assert_reply(card_of)
+            .start_test()
+        )
+        with db.session_scope(seeded) as session:
+            row = teams_store.get_conversation(session, conversation_id="19:general@thread.tacv2")
+            assert row is not None
+            return row.updated_at
+
+    assert clock.anchor is not None
+    first = await ask()
+    assert first == clock.now()
+    clock.anchor += REFERENCE_REFRESH / 2
+    assert await ask() == first  # the same reference: not written on every message
+    clock.anchor += REFERENCE_REFRESH
+    assert await ask() == clock.now()
+    assert len(recorder.questions) == 3
 
 
 async def test_installing_the_bot_greets_and_remembers_the_chat(
