@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import statistics
@@ -28,6 +29,20 @@ def summary(values_ms: list[float]) -> dict[str, float]:
         "max": round(max(values_ms), 2),
         "mean": round(statistics.fmean(values_ms), 2),
     }
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """This process's cyclic garbage collector off for the block (what is already there is
+    collected first and frozen), so a measuring client's pauses are not counted as latency."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def free_port() -> int:
