@@ -238,8 +238,8 @@ def find_meetings(
     if newest_first:
         page.sort(key=lambda m: m.start_date or date.min, reverse=True)
     page = page[:limit]
-    undated = _undated(where)
-    if len(page) < limit and undated is not None:
+    undated = _undated(where) if len(page) < limit else None
+    if undated is not None:
         rest: dict[str, Any] = {}
         for arm in arms:
             conditions = [*common, *undated, *([arm] if arm is not None else [])]
