@@ -10,6 +10,7 @@ suggestions are labelled as such.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ from storage.models import KIND_LABELS, Meeting, Precision, Status
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
-MAX_MEETINGS = 10
+MAX_MEETINGS = 5  # with their buttons; a list's other meetings follow as lines
 # what a card may take of a message: Teams refuses messages over about 28 KB, and a meeting
 # with its buttons takes 1.5–2.5 KB
 CARD_BYTES = 25_000
@@ -239,26 +240,40 @@ def answer_card(answer: Answer, *, public_url: str) -> dict[str, Any]:
     if not answer.meetings and not answer.suggestions and not actions:
         actions = [_submit(q, {"verb": "ask", "question": q}) for q in EXAMPLES[:3]]
     fallback = answer.text if len(answer.text) <= FALLBACK_CHARS else "\n".join(head + tail)
+    parts = _Parts(top, shown, lines, bottom, unlisted, actions, fallback[:FALLBACK_CHARS])
+    return _fitted(parts)
 
-    def assemble(shown: list[dict[str, Any]], listed: list[str]) -> dict[str, Any]:
-        body = top + shown
-        if listed:
-            body.append(_text("\n".join(listed), spacing="Medium"))
-        hidden = unlisted + (len(all_lines) - len(listed)) + (len(all_shown) - len(shown))
-        body += bottom
+
+@dataclass(frozen=True)
+class _Parts:
+    top: list[dict[str, Any]]  # the sentence (and deadlines)
+    shown: list[dict[str, Any]]  # meetings with their buttons
+    lines: list[str]  # the list's lines for the other meetings
+    bottom: list[dict[str, Any]]  # the text's closing lines, suggestions
+    unlisted: int  # meetings neither shown nor in `lines`
+    actions: list[dict[str, Any]]
+    fallback: str
+
+
+def _fitted(parts: _Parts) -> dict[str, Any]:
+    """The card, losing list lines (half at a time), then meetings, from its end until it
+    fits CARD_BYTES; what goes is counted in an "…and N more" line."""
+    shown, lines = parts.shown, parts.lines
+    while True:
+        body = [*parts.top, *shown]
+        if lines:
+            body.append(_text("\n".join(lines), spacing="Medium"))
+        body += parts.bottom
+        hidden = parts.unlisted + len(parts.lines) - len(lines) + len(parts.shown) - len(shown)
         if hidden > 0:
             body.append(_text(f"…and {hidden} more. Ask more narrowly to see them.", isSubtle=True))
-        return _card(body, actions, fallback[:FALLBACK_CHARS])
-
-    all_shown, all_lines = shown, lines
-    card = assemble(shown, lines)
-    while _size(card) > CARD_BYTES and (lines or shown):
+        card = _card(body, parts.actions, parts.fallback)
+        if _size(card) <= CARD_BYTES or not (lines or shown):
+            return card
         if lines:
             lines = lines[: len(lines) // 2]
         else:
             shown = shown[:-1]
-        card = assemble(shown, lines)
-    return card
 
 
 def greeting_card() -> dict[str, Any]:
