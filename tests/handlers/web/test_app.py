@@ -31,15 +31,19 @@ def test_healthz_and_meetings_json_on_a_new_database(engine: Engine, clock: Cloc
 
 def test_a_server_process_freezes_its_start_up_heap(engine: Engine, clock: Clock) -> None:
     """`secbot serve` builds the app with freeze_heap: after start-up the heap is out of the
-    cycle collector's sight; apps built for tests leave it alone."""
+    cycle collector's sight and young objects are collected less often; apps built for tests
+    leave the collector alone."""
     runtime = Runtime(settings=Settings(seed_on_start=False), clock=clock, engine=engine)
     assert gc.get_freeze_count() == 0
+    thresholds = gc.get_threshold()
     try:
         with serve_app(create_app(runtime, freeze_heap=True)) as base:
             assert httpx.get(f"{base}/healthz").status_code == 200
             assert gc.get_freeze_count() > 10_000
+            assert gc.get_threshold()[0] > thresholds[0]
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     with serve_app(create_app(runtime)) as base:
         assert httpx.get(f"{base}/healthz").status_code == 200
         assert gc.get_freeze_count() == 0
