@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
-from storage import words
+from storage import rows, words
 from storage.models import (
     Deadline,
     Meeting,
@@ -202,14 +202,6 @@ def _undated(f: MeetingFilter) -> list[Any] | None:
     return c
 
 
-def _by_ids(session: Session, ids: list[str]) -> list[Meeting]:
-    """Full rows of `ids`, in that order."""
-    if not ids:
-        return []
-    rows = {m.id: m for m in session.exec(select(Meeting).where(col(Meeting.id).in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
-
-
 def find_meetings(
     session: Session, *, where: MeetingFilter, newest_first: bool = False, limit: int = 50
 ) -> list[Meeting]:
@@ -218,7 +210,7 @@ def find_meetings(
     Rare conditions (words, organisations, short names, ordinals) are looked up first and
     the query then reads only those meetings; each place alternative is its own query (so each
     uses its (column, start_date) index) reading ids and dates only, merged here, and then the
-    full rows of the merged page are read; every query is limited.
+    meetings of the merged page are taken from `storage.rows`; every query is limited.
     """
     common = _conditions(session, where)
     if common is None:
@@ -226,8 +218,7 @@ def find_meetings(
     start = col(Meeting.start_date)
     order = (start.desc(), col(Meeting.id)) if newest_first else (start, col(Meeting.id))
     arms = _place_arms(where)
-    several = len(arms) > 1  # read the ids first, so no row is read twice or in vain
-    columns: Any = (col(Meeting.id), start) if several else (Meeting,)
+    columns: Any = (col(Meeting.id), start)  # the page first, then its rows (storage.rows)
     dated: dict[str, Any] = {}
     for arm in arms:
         conditions = [*common, *_dated(where), *([arm] if arm is not None else [])]
@@ -246,7 +237,7 @@ def find_meetings(
             query = select(*columns).where(*conditions).order_by(col(Meeting.id)).limit(limit)
             rest.update((row.id, row) for row in session.exec(query))
         page.extend(sorted(rest.values(), key=lambda m: m.id)[: limit - len(page)])
-    return _by_ids(session, [row.id for row in page]) if several else page
+    return rows.meetings(session, [row.id for row in page])
 
 
 def count_where(session: Session, *, where: MeetingFilter) -> int:
