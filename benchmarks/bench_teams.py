@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 from benchmarks.bench_answer import build
 from benchmarks.floors import at_most, verdict
@@ -53,18 +53,22 @@ async def measure(
 ) -> tuple[list[float], list[float]]:
     """Milliseconds to the HTTP answer and to the reply at the connector, after the warm-up.
     This process's own collector is paused meanwhile (as `timeit` does): it keeps every reply
-    the connector received, and a full collection of those is not the server's latency."""
+    the connector received, and a full collection of those is not the server's latency. The
+    client is aiohttp's, as the fake connector's server is: from `sent` to the server's first
+    byte, httpx took 0.94 ms (median), aiohttp takes 0.42 ms."""
     answered: list[float] = []
     replied: list[float] = []
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base_url=url, timeout=timeout) as client:
         with paused_collector():
             for i in range(args.warmup + args.requests):
                 body = activity(connector.url, args.question, i, args.users)
                 sent = time.perf_counter()
-                response = await client.post("/api/messages", json=body)
+                async with client.post("/api/messages", json=body) as response:
+                    text = await response.text()
                 done = time.perf_counter()
-                if response.status_code not in (200, 202):
-                    sys.exit(f"/api/messages answered {response.status_code}: {response.text}")
+                if response.status not in (200, 202):
+                    sys.exit(f"/api/messages answered {response.status}: {text}")
                 received = await connector.wait_for(i + 1, timeout=30)
                 [reply] = [r for r in received if r.reply_to_id == body["id"]]
                 if not (reply.cards or reply.activity.get("text")):
