@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.conversation import Answer
 from storage import conversations, db
@@ -39,9 +40,9 @@ class Memory:
 def recall(engine: Engine, key: str | None, *, now: datetime) -> Memory:
     if not key:
         return Memory()
-    with db.session_scope(engine) as session:
+    with Session(engine) as session:
         found = conversations.recall(session, key=key, now=now)
-        return Memory(list(found.meeting_ids), dict(found.topic)) if found else Memory()
+    return Memory(found.meeting_ids, found.topic) if found else Memory()
 
 
 def keep(
