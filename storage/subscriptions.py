@@ -249,7 +249,11 @@ def latest_change(session: Session, *, subscriber: str) -> datetime | None:
 def meetings_version(session: Session) -> tuple[str, datetime | None]:
     """(version, latest change) of the meetings: FeedState's counter, raised by every ORM write
     to a meeting (see storage.models), so reading it is one primary-key lookup."""
-    state = session.get(FeedState, 1)
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # as an ORM query would: pending meeting writes raise the counter
+    table = FeedState.__table__  # type: ignore[attr-defined]
+    query = select(table.c.version, table.c.changed_at).where(table.c.id == 1)
+    state = session.connection().execute(query).first()  # a plain read: no ORM state to build
     if state is None:  # a database migrated by hand without the row: fall back to a scan
         count, latest = repo.data_version(session)
         total = session.exec(select(func.sum(col(Meeting.sequence)))).one()
