@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage import places
-from storage.models import Meeting, MeetingData, Precision, Status, meeting_data
+from storage.models import Meeting, MeetingData, Precision, Status, default_uid, meeting_data
 from storage.repo import list_meetings, upsert_meeting
 
 _CURATED = ("title", "short_name", "series", "ordinal", "region", "venue", "description")
@@ -189,5 +189,5 @@ def upsert_found_meeting(
     while session.get(Meeting, free) is not None:
         free, n = f"{data.id}-{n}", n + 1
     if free != data.id:
-        data = data.model_copy(update={"id": free, "uid": f"{free}@secbot"})
+        data = data.model_copy(update={"id": free, "uid": default_uid(free)})
     return upsert_meeting(session, data=data, now=now)

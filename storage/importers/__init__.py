@@ -16,7 +16,7 @@ from typing import IO, Any, Literal
 
 from pydantic import ValidationError
 
-from storage.models import MeetingData
+from storage.models import DEFAULT_UID_SUFFIX, MeetingData, default_uid
 
 FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx", "ics", "indico", "txt", "docx", "pdf")
 PROSE_FORMATS = ("txt", "docx", "pdf")  # read by storage.importers.prose
@@ -28,11 +28,6 @@ _EXTENSIONS = {
 }  # fmt: skip
 
 Row = tuple[int, dict[str, Any]]
-DEFAULT_UID_SUFFIX = "@secbot"  # a meeting given no UID gets `{id}@secbot` (MeetingData)
-
-
-def default_uid(id: str) -> str:
-    return id + DEFAULT_UID_SUFFIX
 
 
 class ImportFormatError(ValueError):

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from storage.importers import Found, ImportFormatError
-from storage.models import slugify
+from storage.models import DEFAULT_UID_SUFFIX, slugify
 
 X_FIELDS = {
     "X-SECBOT-ID": "id",
@@ -122,7 +122,7 @@ def _event_row(event: Any, calendar_zone: str | None = None) -> dict[str, Any]:
     uid = _text(event, "UID")
     if uid:
         raw["uid"] = uid
-        raw["id"] = slugify(uid.removesuffix("@secbot"))
+        raw["id"] = slugify(uid.removesuffix(DEFAULT_UID_SUFFIX))
     if status in _STATUS:
         raw["status"] = _STATUS[status]
     if (sequence := _sequence(event)) is not None:

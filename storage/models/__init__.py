@@ -13,6 +13,7 @@ from storage.models.feeds import (
     TargetKind,
 )
 from storage.models.meetings import (
+    DEFAULT_UID_SUFFIX,
     KIND_LABELS,
     Deadline,
     DeadlineData,
@@ -26,6 +27,7 @@ from storage.models.meetings import (
     date_text,
     deadline_json,
     default_id,
+    default_uid,
     meeting_data,
     meeting_json,
     table_values,
@@ -51,6 +53,7 @@ from storage.models.types import MONTH, SLUG, UTCDateTime, slugify, utcnow_from
 from storage.models.words import WORD_SOURCES, MeetingWord, write_words
 
 __all__ = [
+    "DEFAULT_UID_SUFFIX",
     "KIND_LABELS",
     "MONTH",
     "SLUG",
@@ -91,6 +94,7 @@ __all__ = [
     "date_text",
     "deadline_json",
     "default_id",
+    "default_uid",
     "delivery_json",
     "digest_json",
     "meeting_data",

@@ -128,9 +128,16 @@ class _StoredText(BaseModel):
     @classmethod
     def _column(cls, v: Any, info: ValidationInfo) -> Any:
         most = _limits(cls._table).get(f"{cls._prefix}{info.field_name}")
-        if isinstance(v, str) and most is not None and len(v) > most:
-            raise ValueError(f"{len(v)} characters long; at most {most} fit")
+        if most is not None and (reason := _too_long(v, most)):
+            raise ValueError(reason)
         return v
+
+
+def _too_long(value: Any, most: int) -> str | None:
+    """Why `value` does not fit a column of `most` characters, or None when it does."""
+    if isinstance(value, str) and len(value) > most:
+        return f"{len(value)} characters long; at most {most} fit"
+    return None
 
 
 def _storable_values(model: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -303,7 +310,7 @@ class MeetingData(BaseModel):
         if not self.id:
             self.id = default_id(self)
         if not self.uid:
-            self.uid = f"{self.id}@secbot"
+            self.uid = default_uid(self.id)
         return self
 
     def _fit_columns(self) -> None:
@@ -311,11 +318,18 @@ class MeetingData(BaseModel):
         problems = []
         for name, most in _limits("meeting").items():
             value = self.__dict__.get(name)
-            if isinstance(value, str) and len(value) > most:
-                reason = f"{len(value)} characters long; at most {most} fit"
+            if reason := _too_long(value, most):
                 problems.append((name, value, reason))
         if problems:
             raise _refused(type(self).__name__, problems)
+
+
+DEFAULT_UID_SUFFIX = "@secbot"
+
+
+def default_uid(id: str) -> str:
+    """The UID of a meeting given none: `{id}@secbot`."""
+    return id + DEFAULT_UID_SUFFIX
 
 
 def default_id(data: MeetingData) -> str:
