@@ -3,9 +3,10 @@ an SMTP sink (aiosmtpd) that keeps what it receives; and waiting for what they d
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -14,6 +15,30 @@ from typing import Any
 
 import uvicorn
 from aiosmtpd.controller import Controller
+
+
+@contextmanager
+def loop_on_thread(
+    start: Callable[[], Coroutine[Any, Any, Any]],
+    stop: Callable[[], Coroutine[Any, Any, Any]],
+    *,
+    timeout: float,
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop running in a thread of its own, `start()` awaited on it before the block
+    and `stop()` after: for fake servers that synchronous callers use."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(start(), loop).result(timeout)
+        try:
+            yield loop
+        finally:
+            asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+        loop.close()
 
 
 @contextmanager

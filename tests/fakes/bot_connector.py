@@ -12,7 +12,6 @@ time, as Teams returns the existing chat) and answers roster look-ups
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.servers import loop_on_thread
 
 
 @dataclass
@@ -135,15 +136,6 @@ class FakeBotConnector:
 def connector_on_thread(host: str = "127.0.0.1") -> Iterator[FakeBotConnector]:
     """A `FakeBotConnector` on an event loop of its own thread, for callers that run
     synchronously (fuzzing, benchmarks)."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
     fake = FakeBotConnector()
-    asyncio.run_coroutine_threadsafe(fake.start(host=host), loop).result(30)
-    try:
+    with loop_on_thread(lambda: fake.start(host=host), fake.stop, timeout=30):
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
-        loop.close()

@@ -27,6 +27,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.servers import loop_on_thread
+
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TEAM = "T0001"
@@ -315,8 +317,6 @@ class FakeSlack:
 def fake_slack(**options: Any) -> Iterator[FakeSlack]:
     """Run a FakeSlack(**options) on 127.0.0.1:0 in its own thread and event loop."""
     fake = FakeSlack(**options)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
     runner = web.AppRunner(fake.app())
 
     async def start() -> None:
@@ -325,21 +325,7 @@ def fake_slack(**options: Any) -> Iterator[FakeSlack]:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         fake.url = f"http://127.0.0.1:{port}"
-        fake._loop = loop
-        ready.set()
+        fake._loop = asyncio.get_running_loop()
 
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    if not ready.wait(10):
-        raise RuntimeError("fake Slack did not start")
-    try:
+    with loop_on_thread(start, runner.cleanup, timeout=10):
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
