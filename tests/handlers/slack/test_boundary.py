@@ -87,6 +87,15 @@ def test_signed_but_malformed_bodies_get_400(
     assert fake.calls == []
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
     assert "view_submission without a user" in caplog.text
+    said = {
+        "block_actions whose actions are not a list of objects": bad_shapes[0],
+        "a view that is not an object": bad_shapes[5],
+        "interactive_message whose actions are not a list of objects": bad_shapes[6],
+        "an event whose message is not an object": bad_shapes[7],
+    }
+    for reason, bad in said.items():  # the sender is told what is wrong
+        r = p.post(slack, "payload=" + json.dumps(bad), FORM)
+        assert r.status_code == 400 and r.text.strip() == reason, (bad, r.text)
 
 
 def test_well_formed_requests_still_pass(slack: str, fake: FakeSlack) -> None:
