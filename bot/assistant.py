@@ -8,7 +8,9 @@ that other features add; "it" there is the remembered meeting), then reads it as
 store and words the reply (bot.ask.compose). Last, it records what the turn taught: the Slack
 or Teams asker's profile zone when it is new or changed (bot.reminders.profiles; otherwise one
 primary-key read) and what this answer was about. `respond()` does the same in two steps, so
-a surface can send the reply before that bookkeeping.
+a surface can send the reply before that bookkeeping. `reads_only()` tells a surface on an event
+loop which messages it may answer in place: questions, while the vocabulary is current; every
+built-in command says which texts it takes (`claims`) without the database.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from bot.ask.compose import compose, topic_of
 from bot.ask.followups import follow_up
 from bot.ask.resolve import meeting_by_id
 from bot.ask.understand import understand
-from bot.ask.vocabulary import vocabulary
+from bot.ask.vocabulary import is_current, vocabulary
 from bot.calendar import adding
 from bot.calendar import chat as feeds_chat
 from bot.conversation import (
@@ -55,17 +57,35 @@ class AnswerFn(Protocol):
     ) -> Answer: ...
 
 
+def built_in_commands() -> list[tuple[CommandHandler, Callable[[str], bool]]]:
+    """The built-in chat commands, each with its `claims` (whether it takes a text)."""
+    return [
+        (reminders_chat.handle, reminders_chat.claims),
+        (dated.handle, dated.claims),
+        (digest_chat.handle, digest_chat.claims),
+        (personal.handle, personal.claims),
+        (adding.handle, adding.claims),
+        (feeds_chat.handle, feeds_chat.claims),
+    ]
+
+
 def command_handlers() -> list[CommandHandler | Callable[..., Answer | None]]:
     """The chat commands tried before question answering, built-in ones first."""
-    return [
-        reminders_chat.handle,
-        dated.handle,
-        digest_chat.handle,
-        personal.handle,
-        adding.handle,
-        feeds_chat.handle,
-        *COMMAND_HANDLERS,
-    ]
+    return [handle for handle, _ in built_in_commands()] + COMMAND_HANDLERS
+
+
+def reads_only(question: str, runtime: Runtime) -> bool:
+    """Whether answering `question` only reads, and data that is ready: it is no chat command
+    (a command may write, and wait for another process's write lock; those other features add
+    are not asked, they may take any text) and the store's vocabulary is current. A surface on
+    an event loop may answer such a question in place; anything else belongs on a thread."""
+    text = _as_text(question if isinstance(question, str) else str(question))
+    if COMMAND_HANDLERS or memory.COMMAND.match(text):
+        return False
+    if any(claims(text) for _, claims in built_in_commands()):
+        return False
+    with Session(runtime.engine) as session:
+        return is_current(session, runtime.engine)
 
 
 def answer(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:

@@ -21,6 +21,11 @@ ADD = re.compile(
 )
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    return ADD.match(text.strip()) is not None
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     m = ADD.match(text.strip())
     if m is None:

@@ -158,20 +158,30 @@ HELP_TARGETS = (
 )
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    return _intent(text.strip()) is not None
+
+
+def _intent(message: str) -> str | None:
+    if UNSUBSCRIBE.match(message):
+        return "unsubscribe"
+    if SUBSCRIBE.match(message):
+        return "subscribe"
+    if RESET.search(message):
+        return "feed_reset"
+    if LIST.search(message):
+        return "subscriptions"
+    if LINK.search(message):
+        return "feed_link"
+    return None
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Answer a feed command, or None when `text` is not one."""
     message = text.strip()
-    unsubscribe = UNSUBSCRIBE.match(message)
-    subscribe = None if unsubscribe else SUBSCRIBE.match(message)
-    if unsubscribe or subscribe:
-        intent = "unsubscribe" if unsubscribe else "subscribe"
-    elif RESET.search(message):
-        intent = "feed_reset"
-    elif LIST.search(message):
-        intent = "subscriptions"
-    elif LINK.search(message):
-        intent = "feed_link"
-    else:
+    intent = _intent(message)
+    if intent is None:
         return None
 
     def reply(body: str, links: dict[str, str] | None = None, *, private: bool = False) -> Answer:
@@ -208,7 +218,7 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
                 return reply("You follow nothing yet. Try “subscribe me to African meetings”.")
             names = [describe_target(session, r.target_kind, r.target) for r in rows]
             return reply("You follow: " + "; ".join(names) + ".")
-        match = unsubscribe or subscribe
+        match = (UNSUBSCRIBE if intent == "unsubscribe" else SUBSCRIBE).match(message)
         assert match is not None
         target_text, alarm = _alarm(match.group("target"))
         target = understand_target(session, target_text)

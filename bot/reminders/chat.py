@@ -21,6 +21,7 @@ person's rules follow their profile zone (bot.profiles); a channel's keep the zo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -135,8 +136,26 @@ def resolve_meeting(session: Session, ref: str, *, now: datetime) -> list[Meetin
     return upcoming or found
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    return _matched(text) is not None
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Carry out a reminder command, or return None if `text` is not one."""
+    matched = _matched(text)
+    if matched is None:
+        return None
+    action, groups = matched
+    try:
+        with db.session_scope(runtime.engine) as session:
+            return action(session, text, groups, asker, now, runtime.settings)
+    except reminders.ReminderError as e:
+        return reply(text, now, "reminder_error", str(e))
+
+
+def _matched(text: str) -> tuple[Callable[..., Answer], dict[str, str | None]] | None:
+    """The command's action and its named parts (as the user wrote them), if it is one."""
     as_said = _clean(text)
     said = as_said.lower()
     matchers = (
@@ -157,11 +176,7 @@ def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answe
             groups = m.groupdict()
             if len(as_said) == len(said):  # names as the user wrote them, for the replies
                 groups = {k: as_said[slice(*m.span(k))] if v else v for k, v in groups.items()}
-            try:
-                with db.session_scope(runtime.engine) as session:
-                    return action(session, text, groups, asker, now, runtime.settings)
-            except reminders.ReminderError as e:
-                return reply(text, now, "reminder_error", str(e))
+            return action, groups
     return None
 
 

@@ -30,6 +30,11 @@ WATCH = re.compile(
 )
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    return WATCH.match(text.strip()) is not None
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     m = WATCH.match(text.strip())
     if m is None:

@@ -34,16 +34,31 @@ STOP = re.compile(
 )
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    said = _said(text)
+    return bool(STOP.match(said)) or _sets(said)
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
-    said = places.fold(text).strip().rstrip(".!?")
+    said = _said(text)
     stop = STOP.match(said)
     if stop:
         return _guarded(text, now, lambda: _stop(runtime, asker, now, text, stop["period"]))
-    if not (
-        WHAT.search(said) and VERB.search(said) and (DAILY.search(said) or WEEKLY.search(said))
-    ):
+    if not _sets(said):
         return None
     return _guarded(text, now, lambda: _set(runtime, asker, now, text, said))
+
+
+def _said(text: str) -> str:
+    return places.fold(text).strip().rstrip(".!?")
+
+
+def _sets(said: str) -> bool:
+    """Whether the (folded) message asks for a daily or weekly agenda."""
+    return bool(
+        WHAT.search(said) and VERB.search(said) and (DAILY.search(said) or WEEKLY.search(said))
+    )
 
 
 def _guarded(text: str, now: datetime, action: Callable[[], Answer]) -> Answer:

@@ -109,20 +109,32 @@ def _split(rest: str) -> tuple[str, str] | None:
     return None
 
 
+def claims(text: str) -> bool:
+    """Whether `handle` takes `text` (read without the database)."""
+    said = text.strip()
+    return bool(CANCEL.match(said)) or _when_and_what(said) is not None
+
+
 def handle(text: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer | None:
     """Set or cancel a personal reminder; None when `text` is neither."""
     said = text.strip()
     cancel = CANCEL.match(said)
     if cancel:
         return _guarded(text, now, lambda: _cancel(runtime, asker, now, text, cancel))
-    m = REMIND.match(said)
-    parts = _split(m["rest"]) if m else None
+    parts = _when_and_what(said)
     if parts is None:
         return None
     when_text, what = parts
-    if re.search(r"\b(?:before|ahead of)\b", when_text):
-        return None  # "remind me 3 days before X to …": a meeting reminder, not a time
     return _guarded(text, now, lambda: _set(runtime, asker, now, text, when_text, what))
+
+
+def _when_and_what(said: str) -> tuple[str, str] | None:
+    """ "remind me tomorrow at 9 to send the invitations" → its time and what to remind of."""
+    m = REMIND.match(said)
+    parts = _split(m["rest"]) if m else None
+    if parts is None or re.search(r"\b(?:before|ahead of)\b", parts[0]):
+        return None  # "remind me 3 days before X to …": a meeting reminder, not a time
+    return parts
 
 
 def _guarded(text: str, now: datetime, action: Callable[[], Answer]) -> Answer:

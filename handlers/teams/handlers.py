@@ -34,7 +34,7 @@ from microsoft_agents.hosting.msteams import TeamsAgentExtension, TeamsTurnConte
 from microsoft_agents.hosting.msteams._utils import _try_get_channel_data
 from sqlalchemy import Engine
 
-from bot.assistant import RespondFn, respond
+from bot.assistant import RespondFn, reads_only, respond
 from bot.button_commands import command_for
 from bot.clock import Clock
 from bot.conversation import Asker
@@ -63,6 +63,7 @@ REFERENCES_KEPT = 10_000  # conversations whose last saved reference a process r
 class TeamsDeps:
     runtime: Runtime
     respond: RespondFn = respond
+    reads_only: Callable[[str, Runtime], bool] = reads_only
     # conversation id → (its reference's values, when they were saved): an unchanged
     # reference is not written again on every message, only every REFERENCE_REFRESH
     saved_references: OrderedDict[str, tuple[dict[str, Any], datetime]] = field(
@@ -202,20 +203,26 @@ def _lasting(values: dict[str, Any]) -> dict[str, Any]:
 
 async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
     """Send the answer, then record what the turn taught (`Turn.record`: the asker's zone, the
-    conversation's memory), so the reply does not wait for those writes."""
+    conversation's memory), so the reply does not wait for those writes. A question that only
+    reads (`reads_only`) is answered here on the event loop, sparing it the hop to a worker
+    thread and back; commands, which may write and wait for a lock, are answered on a thread."""
     activity = context.activity
     personal = conversation_kind(activity) == "personal"
-    manages = private.manages_from_thread(
-        context,
-        conversation=activity.conversation.id if activity.conversation else "",
-        roster=roster_of(activity),
-        personal=personal,
-        loop=asyncio.get_running_loop(),
-    )
-    asker = asker_for(activity, deps, manages)
-    turn = await asyncio.to_thread(
-        deps.respond, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
-    )
+    if deps.reads_only(question, deps.runtime):
+        asker = asker_for(activity, deps)  # no `manages`: it waits on this loop
+        turn = deps.respond(question, runtime=deps.runtime, asker=asker, now=deps.clock.now())
+    else:
+        manages = private.manages_from_thread(
+            context,
+            conversation=activity.conversation.id if activity.conversation else "",
+            roster=roster_of(activity),
+            personal=personal,
+            loop=asyncio.get_running_loop(),
+        )
+        asker = asker_for(activity, deps, manages)
+        turn = await asyncio.to_thread(
+            deps.respond, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
+        )
     result = turn.answer
     try:
         card = answer_card(result, public_url=deps.public_url)

@@ -15,10 +15,11 @@ from sqlalchemy import Engine
 
 from bot import memory
 from bot.ask import vocabulary
-from bot.assistant import answer, respond, warm_up
+from bot.assistant import answer, built_in_commands, reads_only, respond, warm_up
 from bot.clock import parse_instant
-from bot.conversation import COMMAND_HANDLERS, Answer, Asker
+from bot.conversation import COMMAND_HANDLERS, HELP_GROUPS, Answer, Asker
 from storage import db, people
+from storage.models import Meeting
 from tests.runtimes import runtime_of
 
 ASKER = Asker(timezone="Europe/Zurich")
@@ -388,3 +389,49 @@ def test_warm_up_builds_the_vocabulary_the_first_question_would(
     assert built == [1]
     assert ids(ask(seeded, "When is INC7?")) == ["inc7"]
     assert built == [1]  # the question used what warm_up built
+
+
+def test_what_reads_only_is_no_command(seeded: Engine) -> None:
+    """Every line of the help: a command that takes a line claims it, and when `reads_only`
+    says a line only reads, no command takes it (a command may write; surfaces answer
+    reads-only questions on their event loop)."""
+    runtime = runtime_of(seeded)
+    warm_up(runtime)
+    lines = [line for _, group in HELP_GROUPS for line in group]
+    reading = {line: reads_only(line, runtime) for line in lines}
+    asker = Asker(user_id="U1", platform="slack", timezone="Europe/Zurich", channel_id="D1")
+    now = parse_instant("2015-12-15")
+    taken: dict[str, bool] = {}
+    for handle, claims in built_in_commands():
+        for line in lines:
+            if handle(line, runtime=runtime, asker=asker, now=now) is not None:
+                taken[line] = claims(line)
+    assert len(taken) >= 10, "the help names commands"
+    assert [line for line, claimed in taken.items() if not claimed] == []
+    assert [line for line in taken if reading[line]] == []
+    questions = [line for line in lines if reading[line]]
+    assert "What's coming up?" in questions and len(questions) >= 10
+
+
+def test_questions_read_only_while_the_vocabulary_is_current(seeded: Engine) -> None:
+    runtime = runtime_of(seeded)
+    warm_up(runtime)
+    assert reads_only("When is INC7?", runtime)
+    with db.session_scope(seeded) as session:
+        meeting = session.get(Meeting, "inc7")
+        assert meeting is not None
+        meeting.title = meeting.title + " (renamed)"
+    assert not reads_only("When is INC7?", runtime)  # its vocabulary would be built again
+    ask(seeded, "When is INC7?")
+    assert reads_only("When is INC7?", runtime)
+
+
+def test_commands_other_features_add_may_take_any_text(seeded: Engine) -> None:
+    runtime = runtime_of(seeded)
+    warm_up(runtime)
+    COMMAND_HANDLERS.append(lambda text, **_: None)
+    try:
+        assert not reads_only("When is INC7?", runtime)
+    finally:
+        COMMAND_HANDLERS.pop()
+    assert reads_only("When is INC7?", runtime)

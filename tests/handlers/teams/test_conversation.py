@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +16,10 @@ from microsoft_agents.activity import (
 from microsoft_agents.testing import TestAdapter, TestFlow
 from sqlalchemy import Engine
 
-from bot.assistant import answer
+from bot.assistant import answer, warm_up
 from bot.clock import Clock
 from bot.conversation import Answer, Asker
+from bot.runtime import Runtime
 from handlers.teams.app import TeamsBot
 from handlers.teams.handlers import REFERENCE_REFRESH, SORRY, STALE_BUTTON
 from storage import db
@@ -137,6 +139,28 @@ async def test_buttons_become_core_commands(
         "subscribe me to Africa meetings",
         "What's coming up?",
     ]
+
+
+async def test_questions_are_answered_on_the_loop_and_commands_on_a_thread(
+    seeded: Engine, clock: Clock
+) -> None:
+    """A question that only reads skips the hop to a worker thread; a command, which may write
+    and wait for a lock, does not hold up the event loop (and may ask who manages a chat)."""
+    where: dict[str, tuple[int, bool]] = {}
+
+    def answer_fn(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Answer:
+        where[question] = (threading.get_ident(), asker.manages is not None)
+        return answer(question, runtime=runtime, asker=asker, now=now)
+
+    bot = bot_for(seeded, clock, answer_fn)
+    warm_up(bot.runtime)
+    flow = TestFlow(TestAdapter(channel_id="msteams"), bot.app.on_turn)
+    flow = flow.send("When is INC7?").assert_reply(card_of)
+    await flow.send("remind me 3 days before inc7").assert_reply(card_of).start_test()
+    here = threading.get_ident()
+    assert where["When is INC7?"] == (here, False)
+    thread, manages = where["remind me 3 days before inc7"]
+    assert thread != here and manages
 
 
 async def test_a_forged_button_is_refused_kindly(
