@@ -22,7 +22,11 @@ class MeetingWord(SQLModel, table=True):
     organisations up here through the (field, word) index instead of scanning meetings."""
 
     __tablename__ = "meeting_word"
-    __table_args__ = (Index("ix_meeting_word_word", "field", "word", "meeting_id"),)
+    __table_args__ = (
+        Index("ix_meeting_word_word", "field", "word", "meeting_id"),
+        # on SQLite the table is its primary key's B-tree: one insert per word, not two
+        {"sqlite_with_rowid": False},
+    )
 
     meeting_id: str = SQLField(
         foreign_key="meeting.id", primary_key=True, ondelete="CASCADE", max_length=100

@@ -4,8 +4,10 @@ looked up through it: same answers whether a condition is looked up first or che
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
@@ -149,5 +151,40 @@ def test_migration_backfills_the_words_of_stored_meetings(database_url: str) -> 
             where = search.MeetingFilter(words=("kumamoto",))
             assert [m.id for m in search.find_meetings(session, where=where)] == ["old"]
             assert session.exec(select(col(Meeting.id))).all() == ["old"]
+    finally:
+        engine.dispose()
+
+
+def _word_table_sql(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(
+            conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'meeting_word'"
+            ).scalar_one()
+        )
+
+
+def test_sqlite_keeps_the_word_index_without_a_rowid_and_its_rows_across_the_change(
+    tmp_path: Path,
+) -> None:
+    """0013 rebuilds meeting_word WITHOUT ROWID (one B-tree per word, not two), keeping its
+    rows, its lookup index and its cascade; the downgrade puts the rowid back."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'secbot.db'}")
+    try:
+        db.upgrade(engine, "0012_answer_payload")
+        assert "WITHOUT ROWID" not in _word_table_sql(engine)
+        with db.session_scope(engine) as session:
+            _add(session, id="hg", title="Mercury trade workshop", start="2016-04-04")
+        db.upgrade(engine)
+        assert "WITHOUT ROWID" in _word_table_sql(engine)
+        with db.session_scope(engine) as session:
+            assert ("title", "mercury") in _words(session, "hg")
+            where = search.MeetingFilter(words=("mercury",))
+            assert [m.id for m in search.find_meetings(session, where=where)] == ["hg"]
+            session.delete(session.get(Meeting, "hg"))
+        with Session(engine) as session:
+            assert _words(session, "hg") == set()  # ON DELETE CASCADE kept
+        command.downgrade(db.alembic_config(engine), "0012_answer_payload")
+        assert "WITHOUT ROWID" not in _word_table_sql(engine)
     finally:
         engine.dispose()
