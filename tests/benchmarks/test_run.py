@@ -3,6 +3,9 @@ says about a benchmark that fails, prints no JSON or no floors."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,18 @@ def test_each_benchmark_is_judged_by_its_json(
     outcome = run.run(script(tmp_path, "bench_x", body))
     assert outcome["problems"] == expected
     assert outcome["ok"] is (expected == [])
+
+
+def test_the_enrichment_benchmark_reports_its_floor_as_the_runner_reads_it() -> None:
+    """bench_enrich (a small sheet): its floor carries its value, bound and verdict."""
+    root = Path(run.__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "benchmarks/bench_enrich.py", "300"],
+        cwd=root, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads(done.stdout)
+    assert report["rows"] == 300
+    floor = report["floors"]["ratio_max"]
+    assert floor["at_most"] == 2.0 and isinstance(floor["holds"], bool)
+    assert report["ok"] is floor["holds"]
+    assert [p for p in run.problems(report) if not p.startswith("ratio_max = ")] == []
