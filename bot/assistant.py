@@ -79,7 +79,7 @@ def reads_only(question: str, runtime: Runtime) -> bool:
     (a command may write, and wait for another process's write lock; those other features add
     are not asked, they may take any text) and the store's vocabulary is current. A surface on
     an event loop may answer such a question in place; anything else belongs on a thread."""
-    text = _as_text(question if isinstance(question, str) else str(question))
+    text = _as_text(question)
     if COMMAND_HANDLERS or memory.COMMAND.match(text):
         return False
     if any(claims(text) for _, claims in built_in_commands()):
@@ -112,7 +112,7 @@ class RespondFn(Protocol):
 
 def respond(question: str, *, runtime: Runtime, asker: Asker, now: datetime) -> Turn:
     """`answer`, its bookkeeping left to `Turn.record` (call it once the reply is sent)."""
-    text = _as_text(question if isinstance(question, str) else str(question))
+    text = _as_text(question)
     try:
         remembered = memory.recall(runtime.engine, asker.conversation, now=now)
         result = _answer(text, runtime=runtime, asker=asker, now=now, remembered=remembered)
@@ -161,8 +161,8 @@ def responding(answer_fn: AnswerFn) -> RespondFn:
 _UNTEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-def _as_text(message: str) -> str:
-    return _UNTEXT.sub("\ufffd", message)
+def _as_text(message: object) -> str:
+    return _UNTEXT.sub("\ufffd", message if isinstance(message, str) else str(message))
 
 
 def _answer(

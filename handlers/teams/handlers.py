@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Channels, ConversationUpdateTypes
@@ -208,10 +209,9 @@ async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str
     thread and back; commands, which may write and wait for a lock, are answered on a thread."""
     activity = context.activity
     personal = conversation_kind(activity) == "personal"
-    if deps.reads_only(question, deps.runtime):
-        asker = asker_for(activity, deps)  # no `manages`: it waits on this loop
-        turn = deps.respond(question, runtime=deps.runtime, asker=asker, now=deps.clock.now())
-    else:
+    in_place = deps.reads_only(question, deps.runtime)
+    manages = None
+    if not in_place:  # `manages` waits on this loop: only a worker thread may call it
         manages = private.manages_from_thread(
             context,
             conversation=activity.conversation.id if activity.conversation else "",
@@ -219,10 +219,9 @@ async def reply_with_answer(context: TurnContext, deps: TeamsDeps, question: str
             personal=personal,
             loop=asyncio.get_running_loop(),
         )
-        asker = asker_for(activity, deps, manages)
-        turn = await asyncio.to_thread(
-            deps.respond, question, runtime=deps.runtime, asker=asker, now=deps.clock.now()
-        )
+    asker = asker_for(activity, deps, manages)
+    ask = partial(deps.respond, question, runtime=deps.runtime, asker=asker, now=deps.clock.now())
+    turn = ask() if in_place else await asyncio.to_thread(ask)
     result = turn.answer
     try:
         card = answer_card(result, public_url=deps.public_url)
